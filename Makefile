@@ -1,0 +1,24 @@
+# plan-to-data: the CHU Ibn Sina « Plan d'actions 2025 » PDF as a typed dataset.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup test golden-check help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+setup: $(BIN)/.installed  ## build the virtual environment from nothing (pinned dependencies)
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+test: setup  ## run the test suite
+	$(BIN)/pytest
+
+golden-check: setup  ## validate the golden set and compare every card with the text export
+	$(BIN)/python -m schemas.golden data/golden/cards/*.json
+	$(BIN)/python tools/golden_vs_export.py

@@ -1,0 +1,27 @@
+"""The README documents every make target."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_targets() -> set[str]:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    return set(re.findall(r"^([a-z][a-z-]*):.*##", makefile, flags=re.MULTILINE))
+
+
+def test_every_make_target_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = make_targets()
+    assert {"setup", "test"} <= targets
+    assert not {target for target in targets if f"make {target}" not in readme}
+
+
+def test_ci_runs_the_readme_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci/run").read_text(encoding="utf-8")
+    commands = [line.strip() for line in ci.splitlines() if line.strip().startswith("make ")]
+    assert commands == ["make setup", "make test"]
+    for command in commands:
+        assert f"    {command}\n" in readme
