@@ -24,6 +24,11 @@ CARD_FILES = sorted((GOLDEN / "cards").glob("*.json"))
 EXPORT = ROOT / "data/raw/plan_actions_2025_export.txt"
 
 
+# Typing of the golden set goes by batches of cards; until every batch is in, the tests that need the
+# whole plan are expected to fail, and strictly: the day the set is complete they pass and this marker goes.
+INCOMPLETE = pytest.mark.xfail(strict=True, reason="golden set incomplete: some batches of cards are not typed yet")
+
+
 @pytest.fixture(scope="module")
 def cards() -> dict[str, GoldenCard]:
     return {card.code_canonical: card for card in load_cards(GOLDEN / "cards")}
@@ -44,12 +49,14 @@ def test_card_file_is_valid_and_named_by_its_canonical_code(path: Path) -> None:
     assert list(json.loads(raw)) == ["code", "code_canonical", "section", "chapter", "title", "rows", "notes", "expected"]
 
 
+@INCOMPLETE
 def test_the_set_covers_the_whole_plan(cards) -> None:
     assert len(cards) >= 170
     chapters = Counter(card.chapter for card in cards.values())
     assert set(chapters) == {"I.1", "I.2", "I.3"} | {f"II.{n}" for n in range(1, 15)}
 
 
+@INCOMPLETE
 def test_every_list_row_has_a_card_or_a_note(cards, project_lists) -> None:
     for project_list in project_lists.lists:
         for row in project_list.rows:
@@ -60,6 +67,7 @@ def test_every_list_row_has_a_card_or_a_note(cards, project_lists) -> None:
                 assert cards[row.card_code].chapter == project_list.chapter, row
 
 
+@INCOMPLETE
 def test_list_titles_match_their_cards_or_say_why(cards, project_lists) -> None:
     def words(text: str) -> set[str]:
         return set(re.findall(r"\w{4,}", text.lower()))
@@ -94,6 +102,7 @@ def export_codes() -> set[str]:
     return {canonical_code(match.group(0)) for match in _EXPORT_CODE.finditer(text)}
 
 
+@INCOMPLETE
 def test_every_code_in_the_export_has_a_card_or_a_list_note(cards, project_lists) -> None:
     explained = {
         canonical_code(row.code)
@@ -131,6 +140,7 @@ def test_budget_total_follows_from_its_lines(cards) -> None:
             assert card.notes, f"{card.code}: a malformed amount needs a note"
 
 
+@INCOMPLETE
 def test_known_inconsistencies_of_the_plan_are_noted(cards) -> None:
     # Read in the plan: each of these cards prints something its reader must be warned about.
     for code in ("HS-CH8-25", "HS-MT1-25", "HE-M13-25", "FIM-39", "FERS-13"):

@@ -88,34 +88,50 @@ def _label_tail_words(card: GoldenCard) -> list[str]:
     return sorted({word for row in card.rows for word in row.label.split()[1:]}, key=len, reverse=True)
 
 
-def _title_positions(text: str, title: str) -> list[int]:
-    needle = compact(title)
-    return [match.start() for match in re.finditer(re.escape(needle), text)] if needle else []
-
-
 def check_card(card: GoldenCard, text: str) -> CardCheck:
-    """Walk the export from the card's title; the best title occurrence is the one leaving least residue."""
-    best: CardCheck | None = None
-    starts = _title_positions(text, card.title)
+    """Walk the export from the card's title, or from its first item where the title is garbled.
+
+    Titles also stand in the summary lists; of all starting points, the one leaving fewest missing
+    pieces and least residue is the card itself.
+    """
+    pieces = card_pieces(card)
+    first_item = next((piece for kind, piece in pieces if kind == "item"), None)
+    starts = [(True, start) for start in _positions(text, card.title)]
+    if first_item:
+        starts += [(False, start) for start in _positions(text, first_item)]
     if not starts:
         return CardCheck(card.code_canonical, missing=[f"title: {card.title}"])
-    for start in starts:
-        result = _walk(card, text, start)
-        if best is None or (len(result.missing), sum(map(len, result.residue))) < (
-            len(best.missing),
-            sum(map(len, best.residue)),
-        ):
+    best: CardCheck | None = None
+    for from_title, start in starts:
+        result = _walk(card, text, start, skip_title=not from_title)
+        if best is None or _badness(result) < _badness(best):
             best = result
     return best
 
 
-def _walk(card: GoldenCard, text: str, start: int) -> CardCheck:
+def _badness(check: CardCheck) -> tuple[int, int]:
+    return len(check.missing), sum(map(len, check.residue))
+
+
+def _positions(text: str, piece: str) -> list[int]:
+    needle = compact(piece)
+    return [match.start() for match in re.finditer(re.escape(needle), text)] if needle else []
+
+
+def _walk(card: GoldenCard, text: str, start: int, skip_title: bool) -> CardCheck:
     result = CardCheck(card.code_canonical)
+    if skip_title:
+        result.missing.append(f"title: {card.title}")
     cursor = start
     # A piece is searched within a window so that a missing piece does not jump to another card.
     window = 6000
     tail_words = _label_tail_words(card)
-    for kind, piece in card_pieces(card):
+    pieces = card_pieces(card)
+    if skip_title:
+        # Start at the first item: its label, printed before it, is not searched.
+        first = next(index for index, (kind, _) in enumerate(pieces) if kind == "item")
+        pieces = pieces[first:]
+    for kind, piece in pieces:
         # Labels are found by their first word: the rest may wrap below the first item.
         needle = compact(piece.lstrip("- ").split()[0] if kind == "label" else piece)
         found = text.find(needle, cursor, cursor + window + len(needle))
@@ -127,7 +143,10 @@ def _walk(card: GoldenCard, text: str, start: int) -> CardCheck:
             gap = gap.replace(word, "")
         gap = _DEBRIS.sub("", gap)
         if gap:
-            result.residue.append(f"before {piece[:40]!r}: {text[cursor:found]!r}")
+            shown = text[cursor:found]
+            if len(shown) > 300:
+                shown = f"{shown[:150]} … {shown[-150:]}"
+            result.residue.append(f"before {piece[:40]!r}: {shown!r}")
         cursor = found + len(needle)
     return result
 
