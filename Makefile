@@ -19,6 +19,7 @@ $(BIN)/.installed: pyproject.toml
 test: setup  ## run the test suite
 	$(BIN)/pytest
 
-golden-check: setup  ## validate the golden set and compare every card with the text export
+golden-check: setup  ## validate the golden set; compare it with the text export and with its second reading
 	$(BIN)/python -m schemas.golden data/golden/cards/*.json
 	$(BIN)/python tools/golden_vs_export.py
+	$(BIN)/python tools/compare_expected.py data/golden/second_reading

@@ -24,11 +24,6 @@ CARD_FILES = sorted((GOLDEN / "cards").glob("*.json"))
 EXPORT = ROOT / "data/raw/plan_actions_2025_export.txt"
 
 
-# Typing of the golden set goes by batches of cards; until every batch is in, the tests that need the
-# whole plan are expected to fail, and strictly: the day the set is complete they pass and this marker goes.
-INCOMPLETE = pytest.mark.xfail(strict=True, reason="golden set incomplete: some batches of cards are not typed yet")
-
-
 @pytest.fixture(scope="module")
 def cards() -> dict[str, GoldenCard]:
     return {card.code_canonical: card for card in load_cards(GOLDEN / "cards")}
