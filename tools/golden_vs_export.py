@@ -90,6 +90,11 @@ def card_pieces(card: GoldenCard) -> list[tuple[str, str]]:
     return pieces
 
 
+def _needle(kind: str, piece: str) -> str:
+    """What is searched for a piece: labels by their first word, as the rest may wrap below the first item."""
+    return compact(piece.lstrip("- ").split()[0] if kind == "label" else piece)
+
+
 def _label_tail_words(card: GoldenCard) -> list[str]:
     """A wrapped label prints its second line after the first item (« Entités », item, « concernées »)."""
     return sorted({word for row in card.rows for word in row.label.split()[1:]}, key=len, reverse=True)
@@ -104,7 +109,7 @@ def check_unordered_card(card: GoldenCard, text: str) -> CardCheck:
         return result
     reach = 8000
     for kind, piece in card_pieces(card)[1:]:
-        needle = compact(piece.lstrip("- ").split()[0] if kind == "label" else piece)
+        needle = _needle(kind, piece)
         if not any(text.find(needle, max(0, start - reach), start + reach) >= 0 for start in starts):
             result.missing.append(f"{kind}: {piece}")
     return result
@@ -154,8 +159,7 @@ def _walk(card: GoldenCard, text: str, start: int, skip_title: bool) -> CardChec
         first = next(index for index, (kind, _) in enumerate(pieces) if kind == "item")
         pieces = pieces[first:]
     for kind, piece in pieces:
-        # Labels are found by their first word: the rest may wrap below the first item.
-        needle = compact(piece.lstrip("- ").split()[0] if kind == "label" else piece)
+        needle = _needle(kind, piece)
         found = text.find(needle, cursor, cursor + window + len(needle))
         if found < 0:
             result.missing.append(f"{kind}: {piece}")
@@ -173,16 +177,22 @@ def _walk(card: GoldenCard, text: str, start: int, skip_title: bool) -> CardChec
     return result
 
 
-def main(argv: list[str]) -> int:
-    corrections = load_corrections()
-    text = corrected_export(corrections)
+def check_cards(cards: list[GoldenCard]) -> list[CardCheck]:
+    """Check each card against the corrected export, walking it or, for an unordered card, piece by piece."""
+    text = corrected_export(load_corrections())
     unordered = load_unordered()
+    return [
+        check_unordered_card(card, text) if card.code_canonical in unordered else check_card(card, text)
+        for card in cards
+    ]
+
+
+def main(argv: list[str]) -> int:
     cards = load_cards(CARDS)
     if argv:
         cards = [card for card in cards if card.code_canonical in argv]
     unexplained = 0
-    for card in cards:
-        check = check_unordered_card(card, text) if card.code_canonical in unordered else check_card(card, text)
+    for check in check_cards(cards):
         if check.clean:
             continue
         unexplained += 1
