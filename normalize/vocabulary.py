@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -9,11 +10,22 @@ from pathlib import Path
 import yaml
 
 FR_YAML = Path(__file__).with_name("data") / "fr.yaml"
+GLOSSARY = Path(__file__).resolve().parents[1] / "data/reference/abbreviations.csv"
 
 
 @lru_cache(maxsize=1)
 def french() -> dict:
     return yaml.safe_load(FR_YAML.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def glossary() -> dict[str, list[str]]:
+    """The plan's ABREVIATIONS: acronym -> expansions (HAS has two)."""
+    entries: dict[str, list[str]] = {}
+    with GLOSSARY.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            entries.setdefault(row["acronym"], []).append(row["expansion"])
+    return entries
 
 
 def pattern(expression: str) -> re.Pattern[str]:
