@@ -13,11 +13,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from normalize.vocabulary import french
+from normalize.vocabulary import fold, french
 
 
 @dataclass(frozen=True)
@@ -50,11 +49,9 @@ class _Point:
         return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
 
 
-def fold(text: str) -> str:
-    """Lower case without accents, letters and digits glued by the print separated (« janvier2025 »)."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", text)
+def _folded_apart(text: str) -> str:
+    """Folded, with letters and digits glued by the print separated (« janvier2025 », « 31janvier »)."""
+    return re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", fold(text))
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +69,7 @@ def _point_pattern() -> re.Pattern[str]:
 def _points(text: str) -> list[_Point]:
     months = french()["dates"]["months"]
     points: list[_Point] = []
-    for match in _point_pattern().finditer(fold(text)):
+    for match in _point_pattern().finditer(_folded_apart(text)):
         if match["numeric"]:
             points.append(_Point(int(match["nd"]), int(match["nm"]), int(match["ny"])))
         elif match["month"]:

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from normalize.people import fold
-from normalize.vocabulary import french, glossary
+from normalize.vocabulary import fold, french, glossary
 
 ALIASES = Path(__file__).resolve().parents[1] / "data/reference/entity_aliases.csv"
 

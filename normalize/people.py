@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from normalize.vocabulary import french, glossary
+from normalize.vocabulary import fold, french, glossary
 
 
 @dataclass(frozen=True)
@@ -34,11 +33,6 @@ class Mention:
 @lru_cache(maxsize=1)
 def _vocabulary() -> dict:
     return french()["people"]
-
-
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in text if not unicodedata.combining(char))
 
 
 def _title_pattern() -> re.Pattern[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,3 +35,9 @@ def pattern(expression: str) -> re.Pattern[str]:
 
 def alternation(words: list[str]) -> str:
     return "(?:" + "|".join(words) + ")"
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: « Décembre » and « decembre », « Hôpital » and « hopital » compare equal."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in text if not unicodedata.combining(char))

@@ -20,6 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from normalize.codes import canonical_code
+from normalize.vocabulary import fold
 
 CHAPTER_PATTERN = r"^(I\.[123]|II\.(?:[1-9]|1[0-4]))$"
 BULLET_GLYPHS = ("-", "•", "➢", "", "ı", "", "_", "–")
@@ -192,13 +193,9 @@ class GoldenCard(_Strict):
         return [
             item
             for row in self.rows
-            if _fold(row.label).lstrip("- ").startswith(label_start)
+            if fold(row.label).lstrip("- ").startswith(label_start)
             for item in row.items
         ]
-
-
-def _fold(text: str) -> str:
-    return text.lower().translate(str.maketrans("éèêàâîôûç", "eeeaaiouc"))
 
 
 class ListEntry(_Strict):
