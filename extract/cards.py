@@ -1,0 +1,499 @@
+"""Cards out of page layouts: find the « Sous Projet » headers, then read each card's label rows and items.
+
+Chain: ``layouts_to_stream → stream_to_headers → header_to_card_lines → lines_to_rows → row_to_items``.
+The reader uses geometry first (where labels and values sit, whether a line was full when it wrapped) and
+rulings when the table has them, so ruled and borderless cards, bullet columns and inline bullets, and
+cards running over several pages are read the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from statistics import median
+
+import yaml
+
+from extract.layout import Line, PageLayout, Segment, Word
+from extract.model import Box, Card, Finding, Item, Row
+from extract.settings import ExtractSettings
+from normalize.vocabulary import fold
+
+LABELS_YAML = Path(__file__).with_name("data") / "labels.yaml"
+CODE_PATTERN = re.compile(r"\d")
+CHAPTER_PATTERN = re.compile(r"^\s*(I{1,3}|IV)\s*\.\s*0?(\d{1,2})\b")
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict:
+    return yaml.safe_load(LABELS_YAML.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def label_variants() -> dict[str, str]:
+    """Folded printed label -> field."""
+    return {variant: name for name, variants in vocabulary()["fields"].items() for variant in variants}
+
+
+def bullet_glyphs() -> set[str]:
+    return set(vocabulary()["bullets"])
+
+
+def label_key(text: str) -> str:
+    """« - Entités / concernées » -> « entites concernees »."""
+    return " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
+
+
+def label_field(text: str) -> str | None:
+    return label_variants().get(label_key(text))
+
+
+def starts_label(text: str) -> bool:
+    """Is this text a label or the first line of a wrapped one?"""
+    key = label_key(text)
+    return bool(key) and any(variant == key or variant.startswith(key + " ") for variant in label_variants())
+
+
+# --- the line stream ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class StreamLine:
+    """A line with the page it is on and the rulings of that page."""
+
+    line: Line
+    page: PageLayout
+
+    @property
+    def number(self) -> int:
+        return self.page.number
+
+
+def layouts_to_stream(pages: list[PageLayout]) -> list[StreamLine]:
+    return [StreamLine(line, page) for page in pages for line in page.lines]
+
+
+def body_size(stream: list[StreamLine]) -> float:
+    return median(word.size for entry in stream for word in entry.line.words)
+
+
+def ruling_between(entry: StreamLine, upper: float, lower: float, x0: float, x1: float) -> bool:
+    """A horizontal rule between two heights, across some of x0..x1, on the entry's page."""
+    return any(
+        upper - 0.5 <= y <= lower + 0.5 and min(x1, rx1) - max(x0, rx0) > 4 for y, rx0, rx1 in entry.page.h_rulings
+    )
+
+
+# --- headers ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Header:
+    start: int  # stream index of the « Sous Projet » line
+    end: int  # stream index after the header's last line
+    code: str
+    title: str
+    lines: list[StreamLine]
+    section_lines: list[StreamLine] = field(default_factory=list)
+    section_start: int | None = None
+
+
+_LIST_HEADING = re.compile(vocabulary()["list_heading"])
+_HEADER = re.compile(r"^\s*sous[\s-]*projets?\s*(?:manag[ée]rial\s*)?", re.IGNORECASE)
+
+
+def stream_to_headers(stream: list[StreamLine]) -> list[Header]:
+    headers: list[Header] = []
+    for index, entry in enumerate(stream):
+        match = _HEADER.match(entry.line.text)
+        if not match:
+            continue
+        lines = [entry]
+        end = index + 1
+        while end < len(stream) and ":" not in " ".join(line.line.text for line in lines) and len(lines) < 3:
+            lines.append(stream[end])
+            end += 1
+        while end < len(stream) and continues_header(lines[-1], stream[end]):
+            lines.append(stream[end])
+            end += 1
+        text = " ".join(line.line.text for line in lines)
+        text = _HEADER.sub("", text, count=1)
+        code, colon, title = text.partition(":")
+        if not colon or not CODE_PATTERN.search(code) or len(code) > 40:
+            continue
+        headers.append(Header(index, end, " ".join(code.split()), " ".join(title.split()), lines))
+    for previous, header in zip([None, *headers], headers):
+        attach_section(stream, header, previous)
+    return headers
+
+
+def continues_header(last: StreamLine, entry: StreamLine) -> bool:
+    """The title wraps onto lines of its own: same page, close below, no rule between, not a label row."""
+    line = entry.line
+    if entry.number != last.number or len(line.segments) > 1 or starts_label(line.segments[0].text):
+        return False
+    gap = line.top - last.line.bottom
+    if gap > 0.6 * (last.line.bottom - last.line.top):
+        return False
+    return not ruling_between(entry, last.line.bottom, line.top, line.x0, line.x1)
+
+
+def attach_section(stream: list[StreamLine], header: Header, previous: Header | None) -> None:
+    """The section row is the line just above the header (on the page before, if the header opens a page)."""
+    index = header.start - 1
+    floor = previous.end if previous else 0
+    if index < floor:
+        return
+    candidate = stream[index]
+    if starts_label(candidate.line.segments[0].text) and len(candidate.line.segments) > 1:
+        return
+    lines = [candidate]
+    # A section name may wrap: take the lines just above it that sit as close as a paragraph's lines.
+    while index - 1 >= floor and len(lines) < 3:
+        upper = stream[index - 1]
+        if upper.number != candidate.number or len(upper.line.segments) > 1:
+            break
+        gap = lines[0].line.top - upper.line.bottom
+        if gap > 0.6 * (upper.line.bottom - upper.line.top) or ruling_between(
+            upper, upper.line.bottom, lines[0].line.top, upper.line.x0, upper.line.x1
+        ):
+            break
+        lines.insert(0, upper)
+        index -= 1
+    header.section_lines = lines
+    header.section_start = index
+
+
+# --- rows ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RowLines:
+    label: str
+    label_boxes: list[Box]
+    lines: list[tuple[StreamLine, list[Segment]]] = field(default_factory=list)
+    label_bottom: float = 0.0
+    label_page: int = 0
+    untabled: bool = False
+
+
+def segment_box(page: int, segment: Segment) -> Box:
+    return Box(page, round(segment.x0, 2), round(segment.top, 2), round(segment.x1, 2), round(segment.bottom, 2))
+
+
+def value_column_x(lines: list[StreamLine]) -> float | None:
+    """Where the value column starts: the left edge of what follows a label on its line."""
+    starts = [
+        entry.line.segments[1].x0
+        for entry in lines
+        if len(entry.line.segments) > 1 and starts_label(entry.line.segments[0].text)
+    ]
+    return min(starts) if starts else None
+
+
+def card_lines_to_rows(
+    lines: list[StreamLine], size: float, card_code: str, findings: list[Finding], settings: ExtractSettings
+) -> list[RowLines]:
+    rows: list[RowLines] = []
+    value_x: dict[int, float] = {}
+    fallback_x = value_column_x(lines)
+    for entry in lines:
+        page_lines = [other for other in lines if other.number == entry.number]
+        if entry.number not in value_x:
+            value_x[entry.number] = value_column_x(page_lines) or fallback_x or entry.line.x0
+        column = value_x[entry.number]
+        line = entry.line
+        if line.size > 1.15 * size or _LIST_HEADING.match(fold(line.text)):
+            # a heading or a summary list: the card is over
+            if rows:
+                break
+            continue
+        first = line.segments[0]
+        in_label_zone = first.x0 < column - 2
+        untabled = bool(rows) and rows[-1].untabled and not starts_label(first.text)
+        if in_label_zone and first.x1 <= column + 2 and not untabled:
+            label_text = first.text
+            values = line.segments[1:]
+            current = rows[-1] if rows else None
+            if current and continues_label(current, entry, label_text):
+                current.label = f"{current.label} {label_text}"
+                current.label_boxes.append(segment_box(entry.number, first))
+                current.label_bottom = line.bottom
+                if values:
+                    current.lines.append((entry, values))
+                continue
+            row = RowLines(label_text, [segment_box(entry.number, first)], label_bottom=line.bottom, label_page=entry.number)
+            if current:
+                move_lines_below_rule(current, row, entry)
+            # A lone known label at the left, with the card's rows already begun, may open untabled text.
+            row.untabled = not values and bool(rows) and label_field(label_text) is not None and first.x0 < column - 20
+            if values:
+                row.lines.append((entry, values))
+            rows.append(row)
+        elif in_label_zone:
+            if rows and rows[-1].untabled:
+                rows[-1].lines.append((entry, line.segments))
+            elif rows:
+                break
+        else:
+            if rows:
+                rows[-1].lines.append((entry, line.segments))
+    for row in rows:
+        if label_field(row.label) is None:
+            findings.append(
+                Finding("unknown_label", card_code, None, row.label_boxes[0].page, f"{card_code}: label {row.label!r} is not in the vocabulary; kept as printed")
+            )
+    return rows
+
+
+def continues_label(current: RowLines, entry: StreamLine, text: str) -> bool:
+    """« Entités » then « concernées » below it: one wrapped label, not two rows."""
+    if entry.number != current.label_page:
+        return False
+    line = entry.line
+    if line.top - current.label_bottom > 0.8 * (line.bottom - line.top):
+        return False
+    if ruling_between(entry, current.label_bottom, line.top, line.segments[0].x0, line.segments[0].x1):
+        return False
+    if label_field(current.label) is not None:
+        return starts_label(f"{current.label} {text}") and not starts_label(text)
+    return starts_label(f"{current.label} {text}") or not starts_label(text)
+
+
+def move_lines_below_rule(previous: RowLines, row: RowLines, entry: StreamLine) -> None:
+    """A value centred in a ruled row can start above its label: lines below the rule that opens the new
+    row belong to it, not to the row above."""
+    rules = [
+        y
+        for y, x0, x1 in entry.page.h_rulings
+        if previous.label_bottom <= y <= entry.line.top + 0.5 and x1 - x0 > 20 and previous.label_page == entry.number
+    ]
+    if not rules:
+        return
+    rule = max(rules)
+    moved = [pair for pair in previous.lines if pair[0].number == entry.number and pair[0].line.top >= rule]
+    if moved:
+        previous.lines = [pair for pair in previous.lines if pair not in moved]
+        row.lines = moved + row.lines
+
+
+# --- items -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ValueLine:
+    entry: StreamLine
+    words: list[Word]
+    glyph: str | None
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(word.top for word in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(word.bottom for word in self.words)
+
+
+def to_value_line(entry: StreamLine, segments: list[Segment]) -> ValueLine:
+    words = [word for segment in segments for word in segment.words]
+    glyph = None
+    if len(words) > 1 and words[0].text in bullet_glyphs():
+        glyph = words[0].text
+        words = words[1:]
+    elif len(words) > 1 and len(words[0].text) > 1 and words[0].text[0] in "•➢" and words[0].text[1:2] != " ":
+        # a glyph printed flush against its text: « •Item »
+        glyph = words[0].text[0]
+        first = words[0]
+        words = [Word(first.text[1:], first.x0, first.top, first.x1, first.bottom, first.size, first.bold), *words[1:]]
+    return ValueLine(entry, words, glyph)
+
+
+def right_edge(lines: list[ValueLine], card_edge: float) -> float:
+    """The value cell's right edge: its rule less the cell padding, or the card's widest value line."""
+    first = lines[0]
+    page = first.entry.page
+    middle = (first.top + first.bottom) / 2
+    rules_right = [x for x, top, bottom in page.v_rulings if x > first.x1 - 1 and top <= middle <= bottom]
+    rules_left = [x for x, top, bottom in page.v_rulings if x < first.x0 + 1 and top <= middle <= bottom]
+    if rules_right and rules_left:
+        padding = min(max(min(line.x0 for line in lines) - max(rules_left), 1.0), 12.0)
+        return min(rules_right) - padding
+    return card_edge
+
+
+def space_width(word: Word) -> float:
+    return 0.28 * word.size
+
+
+def line_break(previous: ValueLine, line: ValueLine, edge: float, settings: ExtractSettings) -> bool | None:
+    """Does ``line`` continue the item above? True or False when the layout says so, None when it cannot:
+    a line continues its item only if the first word here could not have fit on the line above."""
+    if line.glyph is not None:
+        return False
+    if line.entry.number == previous.entry.number:
+        height = previous.bottom - previous.top
+        if line.top - previous.bottom > settings.paragraph_gap * height + 0.6 * height:
+            return False
+    word = line.words[0]
+    last = previous.words[-1]
+    needed = word.x1 - word.x0 + (0 if last.text.endswith("-") and len(last.text) > 1 else space_width(word))
+    text_above = " ".join(word.text for word in previous.words)
+    if previous.x1 + needed <= edge - 0.5:
+        # The word would have fit above, so the line above ended its item, unless it ends on « de »
+        # or inside parentheses, which no item does (the value cell may be narrower than measured).
+        return ends_on_article(text_above, last.text)
+    if ends_open(text_above, last.text) or not opens_item(word.text):
+        return True  # an item does not end on « de », a comma or inside parentheses, nor open in lower case
+    name = re.split(r"['’]", last.text)[-1]
+    if opens_item(name) and name.isalpha():
+        return True  # « Hôpital Moulay » / « Youssef »: a name running on
+    return None
+
+
+def ends_closed(line: ValueLine) -> bool:
+    return line.words[-1].text[-1:] in ".;!?"
+
+
+def resolve_breaks(lines: list[ValueLine], breaks: list[bool | None]) -> list[bool]:
+    """Settle the undecided breaks from the row's own habit: where the items that surely end all end on
+    « . » or « ; », an undecided line continues unless the line above closes; otherwise a capitalised
+    word opens a new item."""
+    sure_ends = [lines[index] for index, value in enumerate([*breaks[1:], False]) if value is False]
+    punctuated = len(sure_ends) >= 2 and all(ends_closed(line) for line in sure_ends)
+    resolved = []
+    for index, value in enumerate(breaks):
+        if value is None:
+            value = not ends_closed(lines[index - 1]) if punctuated else False
+        resolved.append(value)
+    return resolved
+
+
+def ends_open(text_above: str, last_word: str) -> bool:
+    return last_word[-1:] in ",-–:/&" or ends_on_article(text_above, last_word)
+
+
+def ends_on_article(text_above: str, last_word: str) -> bool:
+    if text_above.count("(") > text_above.count(")"):
+        return True
+    tail = re.split(r"[\s']", fold(last_word))[-1]
+    return tail in continuation_words()
+
+
+@lru_cache(maxsize=1)
+def continuation_words() -> frozenset[str]:
+    return frozenset(vocabulary()["continuation_words"])
+
+
+def opens_item(text: str) -> bool:
+    """« Nombre », « Élaborer », « Améliorer »: a capital then lower case, as items begin."""
+    letters = text.lstrip("«\"'(")
+    return len(letters) > 1 and letters[0].isupper() and letters[1].islower()
+
+
+def join_lines(parts: list[str]) -> str:
+    text = parts[0]
+    for part in parts[1:]:
+        if re.search(r"[^\W\d_]-$", text) and part[:1].isalpha():
+            text += part  # a word broken at its hyphen
+        else:
+            text += " " + part
+    return text
+
+
+def lines_to_items(lines: list[ValueLine], card_edge: float, settings: ExtractSettings) -> list[Item]:
+    groups: list[list[ValueLine]] = []
+    edge = right_edge(lines, card_edge) if lines else card_edge
+    breaks = [False] + [line_break(above, line, edge, settings) for above, line in zip(lines, lines[1:])]
+    for line, continues in zip(lines, resolve_breaks(lines, breaks)):
+        if groups and continues:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    items = []
+    for group in groups:
+        text = join_lines([" ".join(word.text for word in line.words) for line in group])
+        boxes: dict[int, list[float]] = {}
+        for line in group:
+            number = line.entry.number
+            x0, top, x1, bottom = line.x0, line.top, line.x1, line.bottom
+            if number in boxes:
+                box = boxes[number]
+                boxes[number] = [min(box[0], x0), min(box[1], top), max(box[2], x1), max(box[3], bottom)]
+            else:
+                boxes[number] = [x0, top, x1, bottom]
+        items.append(Item(text, [Box(page, *(round(value, 2) for value in box)) for page, box in boxes.items()]))
+    return items
+
+
+def single_glyph_line(entry: StreamLine, segments: list[Segment]) -> ValueLine:
+    words = [word for segment in segments for word in segment.words]
+    return ValueLine(entry, words, None)
+
+
+def row_to_items(row: RowLines, card_edge: float, settings: ExtractSettings) -> list[Item]:
+    lines = [
+        to_value_line(entry, segments) if sum(len(s.words) for s in segments) > 1 else single_glyph_line(entry, segments)
+        for entry, segments in row.lines
+    ]
+    return lines_to_items(lines, card_edge, settings) if lines else []
+
+
+# --- cards -----------------------------------------------------------------------------------------------
+
+
+def chapter_before(stream: list[StreamLine], index: int, size: float) -> str | None:
+    for entry in reversed(stream[: index + 1]):
+        match = CHAPTER_PATTERN.match(entry.line.text)
+        if match:
+            return f"{match.group(1)}.{int(match.group(2))}"
+    return None
+
+
+def lines_to_item(lines: list[StreamLine], text: str) -> Item:
+    boxes: dict[int, list[float]] = {}
+    for entry in lines:
+        line = entry.line
+        box = boxes.get(entry.number)
+        coords = [line.x0, line.top, line.x1, line.bottom]
+        boxes[entry.number] = coords if box is None else [min(box[0], coords[0]), min(box[1], coords[1]), max(box[2], coords[2]), max(box[3], coords[3])]
+    return Item(text, [Box(page, *(round(value, 2) for value in box)) for page, box in boxes.items()])
+
+
+def stream_to_cards(stream: list[StreamLine], settings: ExtractSettings) -> tuple[list[Card], list[Finding]]:
+    findings: list[Finding] = []
+    headers = stream_to_headers(stream)
+    if not stream:
+        return [], findings
+    size = body_size(stream)
+    cards: list[Card] = []
+    for position, header in enumerate(headers):
+        following = headers[position + 1] if position + 1 < len(headers) else None
+        stop = following.section_start if following and following.section_start is not None else (following.start if following else len(stream))
+        card_lines = stream[header.end : stop]
+        rows = card_lines_to_rows(card_lines, size, header.code, findings, settings)
+        value_lines = [segment for row in rows for entry, segments in row.lines for segment in segments]
+        card_edge = max((segment.x1 for segment in value_lines), default=0.0)
+        section_text = " ".join(entry.line.text for entry in header.section_lines)
+        card = Card(
+            code=header.code,
+            title=header.title,
+            section=section_text,
+            chapter=chapter_before(stream, header.start, size),
+            header=lines_to_item(header.lines, f"{header.code} : {header.title}"),
+            section_item=lines_to_item(header.section_lines, section_text) if header.section_lines else None,
+        )
+        for row in rows:
+            card.rows.append(Row(row.label, label_field(row.label), row.label_boxes, row_to_items(row, card_edge, settings)))
+        cards.append(card)
+    return cards, findings

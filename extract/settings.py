@@ -1,0 +1,38 @@
+"""One settings model for extraction, with named defaults; accepts None, a dict or a model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ExtractSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # Words: characters closer than this (points) belong to the same word.
+    x_tolerance: float = 1.5
+    # Segments: a horizontal gap wider than this many font sizes separates two cells of a line.
+    cell_gap_em: float = 0.8
+    # Lines: a gap between two lines of one paragraph is below this many line heights; above it, a new item.
+    paragraph_gap: float = 0.55
+    # Running headers and footers: text repeated at the same height on this share of the pages is dropped.
+    furniture_share: float = 0.3
+    # Page margins (share of the page height) where running headers and footers are looked for.
+    furniture_band: float = 0.08
+    # Worker processes for reading pages; 0 means one per core.
+    workers: int = Field(default=0, ge=0)
+    # Second reader (camelot lattice) on ruled card pages: "off", "uncertain" pages only, or "all".
+    verify: str = Field(default="uncertain", pattern="^(off|uncertain|all)$")
+    # Progress lines on stderr.
+    progress: bool = False
+
+    @classmethod
+    def resolve(cls, settings: "ExtractSettings | dict[str, Any] | None") -> "ExtractSettings":
+        if settings is None:
+            return cls()
+        if isinstance(settings, cls):
+            return settings
+        if isinstance(settings, dict):
+            return cls(**settings)
+        raise ValueError(f"settings must be None, a dict or ExtractSettings, not {type(settings).__name__}")
