@@ -411,10 +411,11 @@ def join_lines(parts: list[str]) -> str:
     return text
 
 
-def lines_to_items(lines: list[ValueLine], card_edge: float, settings: ExtractSettings) -> list[Item]:
+def lines_to_items(lines: list[ValueLine], card_edge: float, settings: ExtractSettings, uncertain: set[int]) -> list[Item]:
     groups: list[list[ValueLine]] = []
     edge = right_edge(lines, card_edge) if lines else card_edge
     breaks = [False] + [line_break(above, line, edge, settings) for above, line in zip(lines, lines[1:])]
+    uncertain.update(line.entry.number for line, value in zip(lines, breaks) if value is None)
     for line, continues in zip(lines, resolve_breaks(lines, breaks)):
         if groups and continues:
             groups[-1].append(line)
@@ -441,12 +442,12 @@ def single_glyph_line(entry: StreamLine, segments: list[Segment]) -> ValueLine:
     return ValueLine(entry, words, None)
 
 
-def row_to_items(row: RowLines, card_edge: float, settings: ExtractSettings) -> list[Item]:
+def row_to_items(row: RowLines, card_edge: float, settings: ExtractSettings, uncertain: set[int]) -> list[Item]:
     lines = [
         to_value_line(entry, segments) if sum(len(s.words) for s in segments) > 1 else single_glyph_line(entry, segments)
         for entry, segments in row.lines
     ]
-    return lines_to_items(lines, card_edge, settings) if lines else []
+    return lines_to_items(lines, card_edge, settings, uncertain) if lines else []
 
 
 # --- cards -----------------------------------------------------------------------------------------------
@@ -470,7 +471,17 @@ def lines_to_item(lines: list[StreamLine], text: str) -> Item:
     return Item(text, [Box(page, *(round(value, 2) for value in box)) for page, box in boxes.items()])
 
 
-def stream_to_cards(stream: list[StreamLine], settings: ExtractSettings) -> tuple[list[Card], list[Finding]]:
+def card_starts(stream: list[StreamLine]) -> set[int]:
+    """Stream indices where a card begins: its section row, or its header where it has none."""
+    return {header.start if header.section_start is None else header.section_start for header in stream_to_headers(stream)}
+
+
+def stream_to_cards(
+    stream: list[StreamLine], settings: ExtractSettings, uncertain: set[int] | None = None
+) -> tuple[list[Card], list[Finding]]:
+    """Cards in printed order; ``uncertain`` collects the pages where an item boundary was decided by words,
+    not by layout, for the second reader to look at."""
+    uncertain = set() if uncertain is None else uncertain
     findings: list[Finding] = []
     headers = stream_to_headers(stream)
     if not stream:
@@ -494,6 +505,6 @@ def stream_to_cards(stream: list[StreamLine], settings: ExtractSettings) -> tupl
             section_item=lines_to_item(header.section_lines, section_text) if header.section_lines else None,
         )
         for row in rows:
-            card.rows.append(Row(row.label, label_field(row.label), row.label_boxes, row_to_items(row, card_edge, settings)))
+            card.rows.append(Row(row.label, label_field(row.label), row.label_boxes, row_to_items(row, card_edge, settings, uncertain)))
         cards.append(card)
     return cards, findings

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extract.cards import layouts_to_stream, stream_to_cards
+from extract.cards import card_starts, layouts_to_stream, stream_to_cards
 from extract.errors import NotThePlanError
+from extract.lists import stream_to_list_rows
 from extract.model import Extraction
 from extract.pdf import read_layouts
 from extract.settings import ExtractSettings
+from extract.verify import verify
 
 
 def extract_plan(path: Path | str, settings: ExtractSettings | dict | None = None) -> Extraction:
@@ -16,7 +18,11 @@ def extract_plan(path: Path | str, settings: ExtractSettings | dict | None = Non
     path = Path(path)
     layouts = read_layouts(path, settings)
     stream = layouts_to_stream(layouts)
-    cards, findings = stream_to_cards(stream, settings)
+    uncertain: set[int] = set()
+    cards, findings = stream_to_cards(stream, settings, uncertain)
     if not cards:
         raise NotThePlanError(f"{path}: no project card (« Sous Projet CODE : title ») in its {len(layouts)} pages; not an action plan")
-    return Extraction(source=str(path), page_count=len(layouts), cards=cards, list_rows=[], findings=findings)
+    extraction = Extraction(str(path), len(layouts), cards, stream_to_list_rows(stream, card_starts(stream)), findings)
+    ruled_pages = {layout.number for layout in layouts if layout.v_rulings}
+    extraction.findings += verify(extraction, path, ruled_pages, uncertain, settings)
+    return extraction

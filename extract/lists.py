@@ -1,0 +1,137 @@
+"""The summary « Liste des projets » tables: code, title, section and page of each row.
+
+Chain: ``stream_to_list_regions → region_columns → region_to_rows``. A region runs from a list heading to the
+next heading, list or card. Columns are where the region's cells start; a row opens where the code column
+has text or a rule crosses the title column; a lone cell spanning the code and title columns is a section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extract.cards import _HEADER, _LIST_HEADING, StreamLine, body_size, ruling_between
+from extract.layout import Segment
+from extract.model import Box, ListRow
+from normalize.vocabulary import fold
+
+
+@dataclass
+class Region:
+    heading: str
+    lines: list[StreamLine] = field(default_factory=list)
+
+
+def stream_to_list_regions(stream: list[StreamLine], stops: set[int]) -> list[Region]:
+    """``stops``: stream indices where a card begins (its section row), which ends any list."""
+    if not stream:
+        return []
+    size = body_size(stream)
+    regions: list[Region] = []
+    current: Region | None = None
+    for index, entry in enumerate(stream):
+        text = entry.line.text
+        if index in stops:
+            current = None
+        elif _LIST_HEADING.match(fold(text)):
+            current = Region(" ".join(text.split()))
+            regions.append(current)
+        elif current is not None:
+            if _HEADER.match(text) or entry.line.size > 1.15 * size:
+                current = None
+            else:
+                current.lines.append(entry)
+    return regions
+
+
+def region_columns(region: Region) -> list[float]:
+    """Left edges of the table's columns: x positions where at least a tenth of the lines start a cell."""
+    starts: dict[int, int] = {}
+    for entry in region.lines:
+        for segment in entry.line.segments:
+            key = round(segment.x0 / 4)
+            starts[key] = starts.get(key, 0) + 1
+    threshold = max(2, len(region.lines) // 10)
+    columns = sorted(key * 4 for key, count in starts.items() if count >= threshold)
+    merged: list[float] = []
+    for x in columns:
+        if not merged or x - merged[-1] > 12:
+            merged.append(x)
+    return merged
+
+
+def column_of(segment: Segment, columns: list[float]) -> int:
+    return max((index for index, x in enumerate(columns) if segment.x0 >= x - 6), default=0)
+
+
+def join_cell(parts: list[tuple[str, bool]]) -> str:
+    """Join a cell's lines; ``cut`` marks a line cut inside a word (« HAS-HEY-PM-PH » « 6-25 »)."""
+    text = ""
+    for part, cut in parts:
+        glued = text.endswith("-") or (cut and text[-1:].isalnum())
+        text = text + part if glued or not text else f"{text} {part}"
+    return text
+
+
+@dataclass
+class Draft:
+    cells: dict[int, list[tuple[str, bool]]]
+    boxes: list[Box]
+    page: int
+
+
+def region_to_rows(region: Region) -> list[ListRow]:
+    columns = region_columns(region)
+    if len(columns) < 2:
+        return []
+    title_x = columns[1]
+    section: str | None = None
+    drafts: list[tuple[Draft, str | None]] = []
+    previous: StreamLine | None = None
+    for entry in region.lines:
+        segments = entry.line.segments
+        first = segments[0]
+        if len(segments) == 1 and first.x0 < title_x - 6 and first.x1 > title_x + 6:
+            section = first.text  # a merged row naming the section
+            previous = None
+            continue
+        by_column: dict[int, list[Segment]] = {}
+        for segment in segments:
+            by_column.setdefault(column_of(segment, columns), []).append(segment)
+        # Codes end on a number (« -25 », « 58 »): one ending on a hyphen or a letter wrapped in its cell.
+        code_runs_on = bool(drafts) and not join_cell(drafts[-1][0].cells.get(0, [("0", False)]))[-1:].isdigit()
+        opens = (0 in by_column and not code_runs_on) or previous is None
+        if not opens and previous is not None and previous.number == entry.number:
+            opens = ruling_between(entry, previous.line.bottom, entry.line.top, title_x, title_x + 40)
+        box = Box(entry.number, round(entry.line.x0, 2), round(entry.line.top, 2), round(entry.line.x1, 2), round(entry.line.bottom, 2))
+        if opens or not drafts:
+            drafts.append((Draft({}, [], entry.number), section))
+        draft = drafts[-1][0]
+        for column, cells in by_column.items():
+            # Codes are single words: a code on two lines was cut inside the word.
+            draft.cells.setdefault(column, []).extend((cell.text, column == 0) for cell in cells)
+        draft.boxes.append(box)
+        previous = entry
+    rows = []
+    for draft, row_section in drafts:
+        code = join_cell(draft.cells.get(0, [])) or None
+        title = join_cell(draft.cells.get(1, []))
+        extra = join_cell(draft.cells.get(2, [])) if len(columns) > 2 else ""
+        if code and not re.search(r"\d", code) and len(code) < 30:
+            continue  # the table's own header row (« Code », « Intitulé »)
+        if not title:
+            continue
+        rows.append(ListRow(region.heading, code, title, extra or row_section, draft.page, merge_boxes(draft.boxes)))
+    return rows
+
+
+def merge_boxes(boxes: list[Box]) -> list[Box]:
+    merged: dict[int, Box] = {}
+    for box in boxes:
+        other = merged.get(box.page)
+        merged[box.page] = box if other is None else Box(box.page, min(box.x0, other.x0), min(box.top, other.top), max(box.x1, other.x1), max(box.bottom, other.bottom))
+    return list(merged.values())
+
+
+def stream_to_list_rows(stream: list[StreamLine], stops: set[int]) -> list[ListRow]:
+    return [row for region in stream_to_list_regions(stream, stops) for row in region_to_rows(region)]

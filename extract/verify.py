@@ -1,0 +1,184 @@
+"""A second, independent reading of ruled cards, compared cell by cell with the first.
+
+Readers are strategies behind one small base class: ``read_cells(path, pages)`` returns the ruled cells of
+those pages with their text, in the project's bbox convention. Where a second reader's cell disagrees with
+the items the first reader placed in it, the items are flagged and a finding is written; nothing is resolved
+silently.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from extract.cards import bullet_glyphs
+from extract.model import Box, Card, Extraction, Finding, Item
+from extract.settings import ExtractSettings
+
+
+@dataclass(frozen=True)
+class Cell:
+    box: Box
+    text: str
+
+
+class CellReader:
+    """A reader of ruled table cells. Subclasses implement ``read_page_cells``."""
+
+    name = "base"
+
+    def read_cells(self, path: Path, pages: list[int]) -> list[Cell]:
+        return [cell for page in pages for cell in self.read_page_cells(path, page)]
+
+    def read_page_cells(self, path: Path, page: int) -> list[Cell]:
+        raise NotImplementedError
+
+
+class CamelotLattice(CellReader):
+    """camelot's lattice parser on the page's vector rulings (no rendering)."""
+
+    name = "camelot"
+
+    def read_cells(self, path: Path, pages: list[int]) -> list[Cell]:
+        import camelot
+
+        # One call for all pages: camelot opens and splits the document once per call.
+        tables = camelot.read_pdf(
+            str(path), pages=",".join(map(str, pages)), flavor="lattice", engine="vector", suppress_stdout=True
+        )
+        cells = []
+        for table in tables:
+            page = int(table.page)
+            height = table.pdf_size[1]
+            for row in table.cells:
+                for cell in row:
+                    if cell.text.strip():
+                        cells.append(Cell(camelot_box(page, cell, height), cell.text))
+        return cells
+
+    def read_page_cells(self, path: Path, page: int) -> list[Cell]:
+        return self.read_cells(path, [page])
+
+
+def camelot_box(page: int, cell, page_height: float) -> Box:
+    """camelot's Cell(x1, y1, x2, y2) has a bottom-left origin; ours is top-left."""
+    return Box(page, cell.x1, page_height - cell.y2, cell.x2, page_height - cell.y1)
+
+
+class PdfplumberTables(CellReader):
+    """pdfplumber's own table finder (lines strategy), a second reader that needs no other library."""
+
+    name = "pdfplumber-tables"
+
+    def read_page_cells(self, path: Path, page: int) -> list[Cell]:
+        import pdfplumber
+
+        with pdfplumber.open(path, unicode_norm="NFC") as pdf:
+            plumber_page = pdf.pages[page - 1]
+            cells = []
+            for table in plumber_page.find_tables():
+                for bbox in table.cells:
+                    text = plumber_page.crop(bbox).extract_text() or ""
+                    if text.strip():
+                        cells.append(Cell(Box(page, *bbox), text))
+            return cells
+
+
+READERS: dict[str, type[CellReader]] = {reader.name: reader for reader in (CamelotLattice, PdfplumberTables)}
+
+
+def get_reader(name: str) -> CellReader:
+    if name not in READERS:
+        raise ValueError(f"unknown second reader {name!r}; valid: {', '.join(sorted(READERS))}")
+    return READERS[name]()
+
+
+def _read_pages(reader_name: str, path: str, pages: list[int]) -> list[Cell]:
+    return get_reader(reader_name).read_cells(Path(path), pages)
+
+
+def read_cells_parallel(reader_name: str, path: Path, pages: list[int], workers: int) -> list[Cell]:
+    if not pages:
+        return []
+    workers = min(workers or os.cpu_count() or 1, max(1, len(pages) // 4))
+    if workers == 1:
+        return _read_pages(reader_name, str(path), pages)
+    chunks = [pages[index::workers] for index in range(workers)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return [cell for cells in pool.map(_read_pages, [reader_name] * workers, [str(path)] * workers, chunks) for cell in cells]
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def compact(text: str) -> str:
+    """Text without white space or bullet glyphs standing at a line start, for comparing two readings."""
+    glyphs = "".join(re.escape(glyph) for glyph in bullet_glyphs())
+    lines = [re.sub(rf"^\s*[{glyphs}](?=\s|$)", "", line) for line in text.splitlines()]
+    return _SPACE.sub("", "".join(lines))
+
+
+def centre_in(box: Box, cell: Box) -> bool:
+    x = (box.x0 + box.x1) / 2
+    y = (box.top + box.bottom) / 2
+    return box.page == cell.page and cell.x0 - 1 <= x <= cell.x1 + 1 and cell.top - 1 <= y <= cell.bottom + 1
+
+
+def ruled_card_pages(extraction: Extraction, ruled_pages: set[int]) -> list[int]:
+    return sorted({page for card in extraction.cards for page in card.pages if page in ruled_pages})
+
+
+def compare_cells(extraction: Extraction, cells: list[Cell], reader_name: str) -> list[Finding]:
+    """Each second-reader cell holding items of a card must read as those items do."""
+    findings = []
+    by_page: dict[int, list[Cell]] = {}
+    for cell in cells:
+        by_page.setdefault(cell.box.page, []).append(cell)
+    for card in extraction.cards:
+        for row in card.rows:
+            for item in row.items:
+                item.reader = "pdfplumber"
+        for page in card.pages:
+            for cell in by_page.get(page, []):
+                inside: list[Item] = [
+                    item for row in card.rows for item in row.items for box in item.boxes if centre_in(box, cell.box)
+                ]
+                if not inside:
+                    continue
+                ours = compact(" ".join(item.text for item in inside))
+                theirs = compact(cell.text)
+                whole = all(len(item.boxes) == 1 for item in inside)
+                agree = ours == theirs if whole else theirs in ours
+                for item in inside:
+                    item.reader = f"pdfplumber+{reader_name}" if agree else item.reader
+                if not agree:
+                    for item in inside:
+                        item.flag = "reader_disagreement"
+                    findings.append(
+                        Finding(
+                            "reader_disagreement",
+                            card.code,
+                            next(row.field for row in card.rows if inside[0] in row.items),
+                            page,
+                            f"{card.code}: page {page}: {reader_name} reads {cell.text[:80]!r} where pdfplumber reads "
+                            f"{' | '.join(item.text for item in inside)[:80]!r}",
+                        )
+                    )
+    return findings
+
+
+def verify(extraction: Extraction, path: Path, ruled_pages: set[int], uncertain_pages: set[int], settings: ExtractSettings, reader_name: str = "camelot") -> list[Finding]:
+    if settings.verify == "off":
+        return []
+    pages = ruled_card_pages(extraction, ruled_pages)
+    if settings.verify == "uncertain":
+        pages = [page for page in pages if page in uncertain_pages]
+    if settings.progress:
+        print(f"second reading ({reader_name}) of {len(pages)} pages", file=sys.stderr, flush=True)
+    cells = read_cells_parallel(reader_name, path, pages, settings.workers)
+    extraction.verified_pages = pages
+    return compare_cells(extraction, cells, reader_name)
