@@ -3,10 +3,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup test golden-check help
+.PHONY: all setup test golden-check help
+
+PDF ?= data/raw/plan_actions_2025.pdf
+OUT ?= data/clean
+VERIFY ?= uncertain
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+all: setup  ## build $(OUT)/plan.duckdb and $(OUT)/*.parquet from $(PDF) (PDF=… OUT=… VERIFY=off|uncertain|all)
+	@$(BIN)/python -m load $(PDF) --out $(OUT) --verify $(VERIFY) $(if $(QUIET),-q,)
 
 setup: $(BIN)/.installed  ## build the virtual environment from nothing (pinned dependencies)
 

@@ -63,8 +63,8 @@ def read_page_range(path: str, first: int, last: int, settings: ExtractSettings)
             except Exception as error:
                 raise InputError(f"{path}: page {number} cannot be read ({type(error).__name__}: {error})") from None
             page.close()
-            if settings.progress:
-                print(f"read page {number}", file=sys.stderr, flush=True)
+    if settings.progress:
+        print(f"read pages {first}-{last}", file=sys.stderr, flush=True)
     return layouts
 
 
