@@ -25,6 +25,7 @@ CARDS = ROOT / "data" / "golden" / "cards"
 LISTS = ROOT / "data" / "golden" / "project_lists.json"
 NARRATIVE = HERE / "narrative.md"
 CARD_LAYOUT = HERE / "card_layout.csv"
+ABBREVIATIONS = ROOT / "data" / "reference" / "abbreviations.csv"
 
 BULLETS = ("-", "•", "➢", "\uf0d8", "")
 
@@ -135,7 +136,8 @@ _DIRECTIVE = re.compile(r"^@(\w+)\s*(.*)$")
 
 def narrative_to_blocks(text: str) -> list[Block]:
     """Read narrative.md: ``#``/``##``/``###`` headings, ``- `` bullets, blank-line paragraphs, and directives
-    ``@page``, ``@sommaire``, ``@list N`` (Nth summary list) and ``@cards FIRST LAST`` (cards in printed order)."""
+    ``@page``, ``@sommaire``, ``@glossary`` (the abbreviations, one tab-separated paragraph each), ``@list N``
+    (Nth summary list) and ``@cards FIRST LAST`` (cards in printed order)."""
     blocks: list[Block] = []
     bullets: list[str] = []
     paragraph: list[str] = []
@@ -177,6 +179,10 @@ def directive_to_blocks(name: str, args: list[str]) -> list[Block]:
         return [PageBreak()]
     if name == "sommaire":
         return [Sommaire(())]
+    if name == "glossary":
+        # The ABREVIATIONS pages: one « ACRONYM<tab>expansion » line per entry, in printed order.
+        with ABBREVIATIONS.open(encoding="utf-8", newline="") as handle:
+            return [Paragraph(f"{row['acronym']}\t{row['expansion']}") for row in csv.DictReader(handle)]
     if name == "list":
         return [ListTable(project_lists()[int(args[0])])]
     if name == "cards":
@@ -184,11 +190,15 @@ def directive_to_blocks(name: str, args: list[str]) -> list[Block]:
         first, last = order.index(args[0]), order.index(args[1])
         cards, layouts = golden_cards(), card_layouts()
         return [Card(cards[code], layouts[code], header_prefix(cards[code])) for code in order[first : last + 1]]
-    raise ValueError(f"{NARRATIVE.name}: unknown directive @{name}; valid: @page, @sommaire, @list N, @cards FIRST LAST")
+    raise ValueError(f"{NARRATIVE.name}: unknown directive @{name}; valid: @page, @sommaire, @glossary, @list N, @cards FIRST LAST")
 
 
 def with_sommaire(blocks: list[Block]) -> list[Block]:
-    entries = tuple((block.level, block.text) for block in blocks if isinstance(block, Heading) and block.level <= 2)
+    """Fill the Sommaire with the level 1-2 headings that follow it (cover and glossary come before it)."""
+    start = next((index for index, block in enumerate(blocks) if isinstance(block, Sommaire)), len(blocks))
+    entries = tuple(
+        (block.level, block.text) for block in blocks[start:] if isinstance(block, Heading) and block.level <= 2
+    )
     return [Sommaire(entries) if isinstance(block, Sommaire) else block for block in blocks]
 
 
