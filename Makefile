@@ -31,9 +31,12 @@ golden-check: setup  ## validate the golden set; compare it with the text export
 	$(BIN)/python tools/golden_vs_export.py
 	$(BIN)/python tools/compare_expected.py data/golden/second_reading
 
-.PHONY: source-pdf
+.PHONY: source-pdf variants
 source-pdf: setup  ## rebuild data/raw/plan_actions_2025.pdf from the golden set (needs LibreOffice)
 	@command -v soffice >/dev/null 2>&1 || { echo "source-pdf: LibreOffice not found (soffice); install it: apt-get install -y libreoffice-writer-nogui fonts-crosextra-carlito"; exit 1; }
 	$(BIN)/pip install --quiet -e '.[dev,reconstruct]'
 	$(BIN)/python -m reconstruct.docx_render data/raw/plan_actions_2025.pdf
 	sha256sum data/raw/plan_actions_2025.pdf
+
+variants: setup  ## draw the test renderings of the plan (ruled, borderless, reflow, scanned) into build/variants/
+	$(BIN)/python -m reconstruct.pdf_render build/variants

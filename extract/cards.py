@@ -1,6 +1,6 @@
 """Cards out of page layouts: find the « Sous Projet » headers, then read each card's label rows and items.
 
-Chain: ``layouts_to_stream → stream_to_headers → header_to_card_lines → lines_to_rows → row_to_items``.
+Chain: ``layouts_to_stream → stream_to_headers → header_to_card_lines → card_lines_to_rows → rows_to_items``.
 The reader uses geometry first (where labels and values sit, whether a line was full when it wrapped) and
 rulings when the table has them, so ruled and borderless cards, bullet columns and inline bullets, and
 cards running over several pages are read the same way.
@@ -41,13 +41,34 @@ def bullet_glyphs() -> set[str]:
     return set(vocabulary()["bullets"])
 
 
+@lru_cache(maxsize=1)
+def flush_glyphs() -> frozenset[str]:
+    """Glyphs that open an item even when printed against its first word; a dash there is a word's own."""
+    return frozenset(glyph for glyph in bullet_glyphs() if len(glyph) == 1 and not glyph.isascii() and glyph != "–")
+
+
 def label_key(text: str) -> str:
     """« - Entités / concernées » -> « entites concernees »."""
     return " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
 
 
 def label_field(text: str) -> str | None:
-    return label_variants().get(label_key(text))
+    key = label_key(text)
+    return label_variants().get(key) or compact_label_variants().get(key.replace(" ", ""))
+
+
+@lru_cache(maxsize=1)
+def compact_label_variants() -> dict[str, str]:
+    """The variants without spaces: a narrow label cell may break a word anywhere (« Coordonnateu / r »)."""
+    return {variant.replace(" ", ""): name for variant, name in label_variants().items()}
+
+
+def join_label(above: str, below: str) -> str:
+    """Two lines of one label cell: glued where only the glued form is a label, else one space between."""
+    spaced = f"{above} {below}"
+    if label_variants().get(label_key(spaced)) is None and label_variants().get(label_key(above + below)):
+        return above + below
+    return spaced
 
 
 def starts_label(text: str) -> bool:
@@ -218,7 +239,7 @@ def card_lines_to_rows(
             values = line.segments[1:]
             current = rows[-1] if rows else None
             if current and continues_label(current, entry, label_text):
-                current.label = f"{current.label} {label_text}"
+                current.label = join_label(current.label, label_text)
                 current.label_boxes.append(segment_box(entry.number, first))
                 current.label_bottom = line.bottom
                 if values:
@@ -236,6 +257,8 @@ def card_lines_to_rows(
             if rows and rows[-1].untabled:
                 rows[-1].lines.append((entry, line.segments))
             elif rows:
+                if not rows[-1].lines and label_field(rows[-1].label) is None and len(rows) > 1:
+                    rows.pop()  # the heading of the prose that follows the card (« Conclusion »)
                 break
         else:
             if rows:
@@ -251,7 +274,8 @@ def card_lines_to_rows(
 def continues_label(current: RowLines, entry: StreamLine, text: str) -> bool:
     """« Entités » then « concernées » below it: one wrapped label, not two rows."""
     if entry.number != current.label_page:
-        return False
+        # a row broken across pages can carry the end of its label to the next page
+        return label_field(current.label) is None and label_field(join_label(current.label, text)) is not None
     line = entry.line
     if line.top - current.label_bottom > 0.8 * (line.bottom - line.top):
         return False
@@ -311,7 +335,7 @@ def to_value_line(entry: StreamLine, segments: list[Segment]) -> ValueLine:
     if len(words) > 1 and words[0].text in bullet_glyphs():
         glyph = words[0].text
         words = words[1:]
-    elif len(words) > 1 and len(words[0].text) > 1 and words[0].text[0] in "•➢" and words[0].text[1:2] != " ":
+    elif len(words) > 1 and len(words[0].text) > 1 and words[0].text[0] in flush_glyphs():
         # a glyph printed flush against its text: « •Item »
         glyph = words[0].text[0]
         first = words[0]
@@ -353,8 +377,10 @@ def line_break(previous: ValueLine, line: ValueLine, edge: float, settings: Extr
         # The word would have fit above, so the line above ended its item, unless it ends on « de »
         # or inside parentheses, which no item does (the value cell may be narrower than measured).
         return ends_on_article(text_above, last.text)
-    if ends_open(text_above, last.text) or not opens_item(word.text):
-        return True  # an item does not end on « de », a comma or inside parentheses, nor open in lower case
+    if ends_open(text_above, last.text):
+        return True  # an item does not end on « de », a comma or inside parentheses
+    if not opens_item(word.text) and not (is_acronym(word.text) and ends_closed(previous)):
+        return True  # nor open in lower case; an acronym after a closed line may open one (« HER : … »)
     name = re.split(r"['’]", last.text)[-1]
     if opens_item(name) and name.isalpha():
         return True  # « Hôpital Moulay » / « Youssef »: a name running on
@@ -365,12 +391,27 @@ def ends_closed(line: ValueLine) -> bool:
     return line.words[-1].text[-1:] in ".;!?"
 
 
-def resolve_breaks(lines: list[ValueLine], breaks: list[bool | None]) -> list[bool]:
-    """Settle the undecided breaks from the row's own habit: where the items that surely end all end on
-    « . » or « ; », an undecided line continues unless the line above closes; otherwise a capitalised
-    word opens a new item."""
-    sure_ends = [lines[index] for index, value in enumerate([*breaks[1:], False]) if value is False]
-    punctuated = len(sure_ends) >= 2 and all(ends_closed(line) for line in sure_ends)
+def sure_ends(lines: list[ValueLine], breaks: list[bool | None]) -> list[ValueLine]:
+    """The lines that surely end an item: before a sure break, and the row's last."""
+    if not lines:
+        return []
+    return [lines[index] for index, value in enumerate([*breaks[1:], False]) if value is False]
+
+
+def punctuation_habit(ends: list[ValueLine]) -> bool | None:
+    """True where the items that surely end all end on « . » or « ; », False where some do not, None
+    where too few items say."""
+    if len(ends) < 2:
+        return None
+    return all(ends_closed(line) for line in ends)
+
+
+def resolve_breaks(lines: list[ValueLine], breaks: list[bool | None], card_habit: bool | None = None) -> list[bool]:
+    """Settle the undecided breaks from the row's own habit (the card's where the row has too few items):
+    where items end on « . » or « ; », an undecided line continues unless the line above closes;
+    otherwise a capitalised word opens a new item."""
+    habit = punctuation_habit(sure_ends(lines, breaks))
+    punctuated = bool(card_habit if habit is None else habit)
     resolved = []
     for index, value in enumerate(breaks):
         if value is None:
@@ -395,28 +436,44 @@ def continuation_words() -> frozenset[str]:
     return frozenset(vocabulary()["continuation_words"])
 
 
+def is_acronym(text: str) -> bool:
+    letters = re.sub(r"[^\w]", "", text)
+    return len(letters) > 1 and letters.isalpha() and letters.isupper()
+
+
 def opens_item(text: str) -> bool:
     """« Nombre », « Élaborer », « Améliorer »: a capital then lower case, as items begin."""
     letters = text.lstrip("«\"'(")
     return len(letters) > 1 and letters[0].isupper() and letters[1].islower()
 
 
+def glues_at_hyphen(text: str, part: str) -> bool:
+    """A line ending on « médico- » and the next on « techniques »: one word broken at its hyphen. A capital
+    after the hyphen starts a new phrase (« Hôpital des Spécialités- / Hôpital d'Enfants »)."""
+    return bool(re.search(r"[^\W\d_]-$", text)) and part[:1].isalpha() and part[:1].islower()
+
+
 def join_lines(parts: list[str]) -> str:
     text = parts[0]
     for part in parts[1:]:
-        if re.search(r"[^\W\d_]-$", text) and part[:1].isalpha():
-            text += part  # a word broken at its hyphen
-        else:
-            text += " " + part
+        text += part if glues_at_hyphen(text, part) else " " + part
     return text
 
 
-def lines_to_items(lines: list[ValueLine], card_edge: float, settings: ExtractSettings, uncertain: set[int]) -> list[Item]:
+def lines_to_breaks(lines: list[ValueLine], card_edge: float, settings: ExtractSettings) -> list[bool | None]:
+    """For each line of a row: does it continue the item above (None: the layout cannot tell)?"""
+    if not lines:
+        return []
+    edge = right_edge(lines, card_edge)
+    return [False] + [line_break(above, line, edge, settings) for above, line in zip(lines, lines[1:])]
+
+
+def lines_to_items(
+    lines: list[ValueLine], breaks: list[bool | None], card_habit: bool | None, uncertain: set[int]
+) -> list[Item]:
     groups: list[list[ValueLine]] = []
-    edge = right_edge(lines, card_edge) if lines else card_edge
-    breaks = [False] + [line_break(above, line, edge, settings) for above, line in zip(lines, lines[1:])]
     uncertain.update(line.entry.number for line, value in zip(lines, breaks) if value is None)
-    for line, continues in zip(lines, resolve_breaks(lines, breaks)):
+    for line, continues in zip(lines, resolve_breaks(lines, breaks, card_habit)):
         if groups and continues:
             groups[-1].append(line)
         else:
@@ -442,23 +499,54 @@ def single_glyph_line(entry: StreamLine, segments: list[Segment]) -> ValueLine:
     return ValueLine(entry, words, None)
 
 
-def row_to_items(row: RowLines, card_edge: float, settings: ExtractSettings, uncertain: set[int]) -> list[Item]:
-    lines = [
+def row_to_value_lines(row: RowLines) -> list[ValueLine]:
+    return [
         to_value_line(entry, segments) if sum(len(s.words) for s in segments) > 1 else single_glyph_line(entry, segments)
         for entry, segments in row.lines
     ]
-    return lines_to_items(lines, card_edge, settings, uncertain) if lines else []
+
+
+def rows_to_items(rows: list[RowLines], card_edge: float, settings: ExtractSettings, uncertain: set[int]) -> list[list[Item]]:
+    """Each row's items; a row with too few items to show a punctuation habit follows its card's."""
+    row_lines = [row_to_value_lines(row) for row in rows]
+    # Untabled text is set in the page's text frame, not in the card's value column: its own lines say
+    # where it wraps.
+    row_edges = [max((line.x1 for line in lines), default=card_edge) if row.untabled else card_edge for row, lines in zip(rows, row_lines)]
+    row_breaks = [lines_to_breaks(lines, edge, settings) for lines, edge in zip(row_lines, row_edges)]
+    card_habit = punctuation_habit([end for lines, breaks in zip(row_lines, row_breaks) for end in sure_ends(lines, breaks)])
+    return [
+        lines_to_items(lines, breaks, card_habit, uncertain) if lines else []
+        for lines, breaks in zip(row_lines, row_breaks)
+    ]
 
 
 # --- cards -----------------------------------------------------------------------------------------------
 
 
-def chapter_before(stream: list[StreamLine], index: int, size: float) -> str | None:
-    for entry in reversed(stream[: index + 1]):
-        match = CHAPTER_PATTERN.match(entry.line.text)
-        if match:
-            return f"{match.group(1)}.{int(match.group(2))}"
-    return None
+def stream_to_chapters(stream: list[StreamLine], card_rows: set[int], size: float) -> list[tuple[int, str]]:
+    """(stream index, chapter) of each chapter heading, numbered by its rank within its axis as the Sommaire
+    numbers them: the printed headings skip a number (« II.12 » then « II.14 ») that the Sommaire does not.
+    A card's own section row may carry a chapter number too (« II.08 Fonction Audit Interne (FCG) ») and is
+    not a heading; headings are told from list rows by their larger type where the plan sets them so."""
+    candidates = [
+        (position, match)
+        for position, entry in enumerate(stream)
+        if position not in card_rows and (match := CHAPTER_PATTERN.match(entry.line.text))
+    ]
+    headings = [(position, match) for position, match in candidates if stream[position].line.size > 1.1 * size]
+    ranks: dict[tuple[str, int], int] = {}
+    chapters = []
+    for position, match in headings or candidates:
+        axis, number = match.group(1), int(match.group(2))
+        if (axis, number) not in ranks:
+            ranks[(axis, number)] = 1 + sum(1 for key in ranks if key[0] == axis)
+        chapters.append((position, f"{axis}.{ranks[(axis, number)]}"))
+    return chapters
+
+
+def chapter_before(chapters: list[tuple[int, str]], index: int) -> str | None:
+    before = [chapter for position, chapter in chapters if position < index]
+    return before[-1] if before else None
 
 
 def lines_to_item(lines: list[StreamLine], text: str) -> Item:
@@ -487,6 +575,8 @@ def stream_to_cards(
     if not stream:
         return [], findings
     size = body_size(stream)
+    card_rows = {position for header in headers for position in range(header.section_start if header.section_start is not None else header.start, header.end)}
+    chapters = stream_to_chapters(stream, card_rows, size)
     cards: list[Card] = []
     for position, header in enumerate(headers):
         following = headers[position + 1] if position + 1 < len(headers) else None
@@ -500,11 +590,11 @@ def stream_to_cards(
             code=header.code,
             title=header.title,
             section=section_text,
-            chapter=chapter_before(stream, header.start, size),
-            header=lines_to_item(header.lines, f"{header.code} : {header.title}"),
+            chapter=chapter_before(chapters, header.start),
+            header=lines_to_item(header.lines, join_lines([entry.line.text for entry in header.lines])),
             section_item=lines_to_item(header.section_lines, section_text) if header.section_lines else None,
         )
-        for row in rows:
-            card.rows.append(Row(row.label, label_field(row.label), row.label_boxes, row_to_items(row, card_edge, settings, uncertain)))
+        for row, items in zip(rows, rows_to_items(rows, card_edge, settings, uncertain)):
+            card.rows.append(Row(row.label, label_field(row.label), row.label_boxes, items))
         cards.append(card)
     return cards, findings

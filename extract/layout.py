@@ -166,7 +166,17 @@ def words_to_lines(words: list[Word], page: int) -> list[list[Word]]:
             lines.append([word])
             spans.append([word.top, word.bottom])
     for word in small:
-        host = next((line for line, (top, bottom) in zip(lines, spans) if top - 1 <= word.middle <= bottom + 1), None)
+        # a superscript belongs to the line of the word it is printed against (« 1 » « ER »), even where
+        # raised into the line above
+        host = next(
+            (
+                line
+                for line, (top, bottom) in zip(lines, spans)
+                if top - word.size <= word.bottom and word.top <= bottom
+                and any(abs(other.x1 - word.x0) < 0.6 and other.top < word.bottom for other in line)
+            ),
+            None,
+        ) or next((line for line, (top, bottom) in zip(lines, spans) if top - 1 <= word.middle <= bottom + 1), None)
         if host is None:
             lines.append([word])
             spans.append([word.top, word.bottom])

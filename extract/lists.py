@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract.cards import _HEADER, _LIST_HEADING, StreamLine, body_size, ruling_between
+from extract.cards import _HEADER, _LIST_HEADING, StreamLine, body_size, glues_at_hyphen, opens_item, ruling_between
 from extract.layout import Segment
 from extract.model import Box, ListRow
 from normalize.vocabulary import fold
@@ -68,7 +68,7 @@ def join_cell(parts: list[tuple[str, bool]]) -> str:
     """Join a cell's lines; ``cut`` marks a line cut inside a word (« HAS-HEY-PM-PH » « 6-25 »)."""
     text = ""
     for part, cut in parts:
-        glued = text.endswith("-") or (cut and text[-1:].isalnum())
+        glued = glues_at_hyphen(text, part) or (cut and (text[-1:].isalnum() or text.endswith("-")))
         text = text + part if glued or not text else f"{text} {part}"
     return text
 
@@ -80,19 +80,45 @@ class Draft:
     page: int
 
 
+def column_rule_crosses(entry: StreamLine, code_x: float, title_x: float) -> bool:
+    """Is there a vertical rule between the code and title columns beside this line?"""
+    middle = (entry.line.top + entry.line.bottom) / 2
+    return any(code_x + 6 < x < title_x and top <= middle <= bottom for x, top, bottom in entry.page.v_rulings)
+
+
+def is_ruled(region: Region, title_x: float) -> bool:
+    """Rows drawn with rules: some pair of lines of the region has a rule between them across the titles."""
+    return any(
+        ruling_between(below, above.line.bottom, below.line.top, title_x, title_x + 40)
+        for above, below in zip(region.lines, region.lines[1:])
+        if above.number == below.number
+    )
+
+
+def is_section_row(entry: StreamLine, columns: list[float], ruled: bool) -> bool:
+    """A merged row naming the section: one cell across the code and title columns."""
+    segments = entry.line.segments
+    first = segments[0]
+    if len(segments) != 1 or first.x0 >= columns[1] - 6:
+        return False
+    if first.x1 > columns[1] + 6:
+        return True
+    return ruled and any(entry.page.v_rulings) and not column_rule_crosses(entry, columns[0], columns[1])
+
+
 def region_to_rows(region: Region) -> list[ListRow]:
     columns = region_columns(region)
     if len(columns) < 2:
         return []
     title_x = columns[1]
+    ruled = is_ruled(region, title_x)
     section: str | None = None
     drafts: list[tuple[Draft, str | None]] = []
     previous: StreamLine | None = None
     for entry in region.lines:
         segments = entry.line.segments
-        first = segments[0]
-        if len(segments) == 1 and first.x0 < title_x - 6 and first.x1 > title_x + 6:
-            section = first.text  # a merged row naming the section
+        if is_section_row(entry, columns, ruled):
+            section = segments[0].text
             previous = None
             continue
         by_column: dict[int, list[Segment]] = {}
@@ -100,9 +126,18 @@ def region_to_rows(region: Region) -> list[ListRow]:
             by_column.setdefault(column_of(segment, columns), []).append(segment)
         # Codes end on a number (« -25 », « 58 »): one ending on a hyphen or a letter wrapped in its cell.
         code_runs_on = bool(drafts) and not join_cell(drafts[-1][0].cells.get(0, [("0", False)]))[-1:].isdigit()
-        opens = (0 in by_column and not code_runs_on) or previous is None
-        if not opens and previous is not None and previous.number == entry.number:
+        if ruled and previous is not None and previous.number == entry.number:
+            # the rules say where rows begin; a code centred in its cell may sit on the title's second line
             opens = ruling_between(entry, previous.line.bottom, entry.line.top, title_x, title_x + 40)
+        elif ruled and previous is not None:
+            # the first line of a page: a new row where a cell beside the title has text or the title
+            # starts as titles do; otherwise the row above broke across the page
+            title = by_column.get(1, [])
+            opens = any(column != 1 for column in by_column) or bool(title and opens_item(title[0].text))
+        else:
+            opens = (0 in by_column and not code_runs_on) or previous is None
+            if not opens and previous is not None and previous.number == entry.number:
+                opens = ruling_between(entry, previous.line.bottom, entry.line.top, title_x, title_x + 40)
         box = Box(entry.number, round(entry.line.x0, 2), round(entry.line.top, 2), round(entry.line.x1, 2), round(entry.line.bottom, 2))
         if opens or not drafts:
             drafts.append((Draft({}, [], entry.number), section))

@@ -186,6 +186,32 @@ def item_flowable(item: str, glyph: str, st: Styles) -> ParagraphFlowable:
 # --- cards ---------------------------------------------------------------------------------------------
 
 
+def item_groups(label: str, items: list[str], widths: list[float], in_column: bool, glyph: str, s: Settings, st: Styles):
+    """(label cell, items) per table row: the first row takes as many items as the label has lines, so
+    that a label wrapping on two lines leaves no gap between the items beside it; then one item a row."""
+    label_cell = para(label, st.label)
+    label_height = label_cell.wrap(widths[0] - 2 * s.padding, 1e6)[1]
+    text_width = widths[-1] - 2 * s.padding
+    height, count = 0.0, 0
+    while count < len(items) and height < label_height - 0.1:
+        probe = para(items[count], st.item) if in_column else item_flowable(items[count], glyph, st)
+        height += probe.wrap(text_width, 1e6)[1]
+        count += 1
+    count = max(count, 1)
+    yield label_cell, items[:count]
+    for item in items[count:]:
+        yield "", [item]
+
+
+def glyph_cell(bullets: list[str], texts: list[ParagraphFlowable], text_width: float, st: Styles) -> list:
+    """The bullet column of a row: each glyph level with the first line of its item."""
+    cell = []
+    for bullet, text in zip(bullets, texts, strict=True):
+        extra = text.wrap(text_width, 1e6)[1] - st.glyph.leading
+        cell.append(ParagraphFlowable(bullet, ParagraphStyle("g", st.glyph, spaceAfter=max(extra, 0))))
+    return cell
+
+
 def card_flowables(block: Card, s: Settings, st: Styles) -> list:
     layout, card = block.layout, block.card
     borderless = s.all_borderless or layout.table == "borderless"
@@ -214,13 +240,13 @@ def card_flowables(block: Card, s: Settings, st: Styles) -> list:
     rule_above: list[int] = []
     for row in card.rows[:cut]:
         first = len(data)
-        for index, item in enumerate(row.items or [""]):  # a label with no item keeps an empty value cell
-            label = para(row.label, st.label) if index == 0 else ""
+        for label, items in item_groups(row.label, row.items or [""], widths, in_column, glyph, s, st):
             if in_column:
-                bullet = glyph if glyph and item not in ("", "-") else ""
-                data.append([label, ParagraphFlowable(bullet, st.glyph), para(item, st.item)])
+                bullets = [glyph if glyph and item not in ("", "-") else "" for item in items]
+                texts = [para(item, st.item) for item in items]
+                data.append([label, glyph_cell(bullets, texts, widths[2] - 2 * s.padding, st), texts])
             else:
-                data.append([label, item_flowable(item, glyph, st) if item else ""])
+                data.append([label, [item_flowable(item, glyph, st) for item in items if item]])
         last = len(data) - 1
         # One table row per item, so that a long row can break across pages between its items; the rows
         # of one label are printed as one cell: no padding nor rule between them.
@@ -339,8 +365,8 @@ def rasterize(source: bytes | Path, out: Path, dpi: int, pages: int = 0) -> None
     pdf.close()
 
 
-def render(variant: str, out: Path) -> Path:
-    """Write the plan in `variant` (a key of VARIANTS) to `out`; returns `out`."""
+def render(variant: str, out: Path, document: PlanDocument | None = None) -> Path:
+    """Write the plan (by default ``plan_document()``) in `variant`, a key of VARIANTS, to `out`; returns `out`."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}; valid: {', '.join(VARIANTS)}")
     settings = VARIANTS[variant]
@@ -348,10 +374,10 @@ def render(variant: str, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     if settings.raster_of:
         buffer = io.BytesIO()
-        render_text(VARIANTS[settings.raster_of], buffer)
+        render_text(VARIANTS[settings.raster_of], buffer, document)
         rasterize(buffer.getvalue(), out, settings.raster_dpi, settings.raster_pages)
     else:
-        render_text(settings, out)
+        render_text(settings, out, document)
     return out
 
 
