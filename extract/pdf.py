@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, TimeoutError as FutureTimeout
 from pathlib import Path
 
@@ -31,15 +33,58 @@ def check_file(path: Path) -> None:
         raise InputError(f"{path}: not a PDF (no %PDF header)")
 
 
+# What pdfminer logs when objects of the file are missing or broken: text may be lost without an error.
+# (A rebuilt cross-reference table alone is common in sound files and is not damage.)
+DAMAGE_SIGNS = ("not found", "resolves to non-integer", "non-indirect object", "PDFSyntaxError")
+
+
+class DamageLog(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if any(sign in message for sign in DAMAGE_SIGNS):
+            self.messages.append(message)
+
+
+@contextmanager
+def damage_watch():
+    """Collect pdfminer's damage messages (instead of letting them reach stderr) while reading."""
+    logger = logging.getLogger("pdfminer")
+    handler, propagate = DamageLog(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def error_names(error: BaseException) -> str:
+    """The names and messages of an exception and of those it wraps (pdfplumber wraps pdfminer's)."""
+    seen, parts = set(), []
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        parts.append(f"{type(error).__name__} {error} {' '.join(type(arg).__name__ for arg in error.args)}")
+        error = error.__cause__ or error.__context__
+    return " ".join(parts)
+
+
 def open_pdf(path: Path) -> pdfplumber.PDF:
     try:
-        pdf = pdfplumber.open(path, unicode_norm="NFC")
-        pages = pdf.pages
+        with damage_watch() as damage:
+            pdf = pdfplumber.open(path, unicode_norm="NFC")
+            pages = pdf.pages
     except Exception as error:  # pdfminer raises many unrelated types for damaged or locked files
-        name = type(error).__name__
-        if "Password" in name or "Encrypt" in name or "encrypt" in str(error).lower():
+        if any(word in error_names(error).lower() for word in ("password", "encrypt")):
             raise InputError(f"{path}: encrypted PDF, cannot be read without its password") from None
-        raise InputError(f"{path}: damaged or truncated PDF ({name})") from None
+        raise InputError(f"{path}: damaged or truncated PDF ({type(error).__name__})") from None
+    if damage:
+        pdf.close()
+        raise InputError(f"{path}: damaged PDF ({damage[0]})")
     if not pages:
         raise InputError(f"{path}: the PDF has no pages")
     if len(pages) > MAX_PAGES:
@@ -55,13 +100,16 @@ def page_count(path: Path) -> int:
 def read_page_range(path: str, first: int, last: int, settings: ExtractSettings) -> list[PageLayout]:
     """Pages first..last (1-based, inclusive); runs in a worker process."""
     layouts = []
-    with pdfplumber.open(path, unicode_norm="NFC") as pdf:
+    with damage_watch() as damage, pdfplumber.open(path, unicode_norm="NFC") as pdf:
         for number in range(first, last + 1):
+            known = len(damage)
             page = pdf.pages[number - 1]
             try:
                 layouts.append(page_to_layout(page, settings))
             except Exception as error:
                 raise InputError(f"{path}: page {number} cannot be read ({type(error).__name__}: {error})") from None
+            if len(damage) > known:
+                raise InputError(f"{path}: page {number} is damaged ({damage[known]}); its text may be incomplete")
             page.close()
     if settings.progress:
         print(f"read pages {first}-{last}", file=sys.stderr, flush=True)
