@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 
 from pydantic import ValidationError
+from rapidfuzz import fuzz, process
 
 from extract.model import Card, Extraction, Item
 from normalize.amounts import card_budget, parse_budget_line
@@ -19,6 +20,7 @@ from normalize.dates import card_schedule, parse_schedule_item
 from normalize.entities import split_entities
 from normalize.people import cluster_people, split_mentions
 from normalize.targets import parse_targets
+from normalize.vocabulary import fold
 from schemas.records import TABLES
 
 Rows = dict[str, list[dict]]
@@ -189,25 +191,64 @@ def finding(kind: str, code: str | None, field: str | None, page: int | None, me
     return {"kind": kind, "code": code, "field": field, "page": page, "message": message}
 
 
-def list_entry_rows(extraction: Extraction) -> tuple[list[dict], list[dict]]:
-    card_codes = {canonical_code(card.code) for card in extraction.cards}
-    rows, findings = [], []
-    listed = set()
-    for index, row in enumerate(extraction.list_rows):
+# Two titles this similar (rapidfuzz ratio on folded text) name the same project.
+SAME_TITLE = 90.0
+
+
+def title_key(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
+
+
+def link_list_rows(extraction: Extraction) -> list[tuple[str | None, str]]:
+    """(card code, how) for each summary-list row. The plan's lists and cards disagree in places: a code
+    missing, shifted by one (the FERS list) or misprinted (« QGR 62 »), a title swapped. A row goes to the card
+    with its code and a similar title; else to a card not yet claimed whose title it prints; else to the card
+    with its code; else to none."""
+    titles = {canonical_code(card.code): title_key(card.title) for card in extraction.cards}
+    rows = extraction.list_rows
+    links: list[tuple[str | None, str] | None] = [None] * len(rows)
+    claimed: set[str] = set()
+    for index, row in enumerate(rows):
         code = canonical_code(row.code) if row.code else None
-        card_code = code if code in card_codes else None
-        listed.add(card_code)
+        if code in titles and fuzz.ratio(title_key(row.title), titles[code]) >= SAME_TITLE:
+            links[index] = (code, "code")
+            claimed.add(code)
+    for index, row in enumerate(rows):
+        if links[index] is None:
+            free = {code: title for code, title in titles.items() if code not in claimed}
+            best = process.extractOne(title_key(row.title), free, scorer=fuzz.ratio, score_cutoff=SAME_TITLE)
+            if best:
+                links[index] = (best[2], "title")
+                claimed.add(best[2])
+    for index, row in enumerate(rows):
+        code = canonical_code(row.code) if row.code else None
+        if links[index] is None:
+            links[index] = (code, "code_only") if code in titles else (None, "none")
+    return links  # type: ignore[return-value]
+
+
+def list_entry_rows(extraction: Extraction) -> tuple[list[dict], list[dict]]:
+    rows, findings = [], []
+    linked = set()
+    for index, (row, (card_code, how)) in enumerate(zip(extraction.list_rows, link_list_rows(extraction))):
+        code = canonical_code(row.code) if row.code else None
+        linked.add(card_code)
         rows.append(
             {
                 "list_heading": row.heading, "row_index": index, "code": row.code, "code_canonical": code,
                 "title": row.title, "section": row.section, "page": row.page, "card_code": card_code,
             }  # fmt: skip
         )
-        if card_code is None:
-            findings.append(finding("list_without_card", code, None, row.page, f"list row {row.code or '(no code)'} « {row.title[:60]} » has no card of that code"))
+        printed = row.code or "(no code)"
+        if how == "none":
+            findings.append(finding("list_without_card", code, None, row.page, f"list row {printed} « {row.title[:60]} » has no card of that code or title"))
+        elif how == "title" and code != card_code:
+            findings.append(finding("list_code_differs", card_code, None, row.page, f"list row {printed} « {row.title[:60]} » is card {card_code} by its title"))
+        elif how == "code_only":
+            findings.append(finding("list_title_differs", card_code, None, row.page, f"list row {printed} titles card {card_code} « {row.title[:60]} », not as the card does"))
     for card in extraction.cards:
         code = canonical_code(card.code)
-        if code not in listed and extraction.list_rows:
+        if code not in linked and extraction.list_rows:
             findings.append(finding("card_not_listed", code, None, card.pages[0], f"{code}: card not announced by any summary list row"))
     return rows, findings
 

@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,3 +32,19 @@ def scanned_pdf(tmp_path_factory) -> Path:
     from reconstruct.pdf_render import render
 
     return render("scanned", tmp_path_factory.mktemp("scanned") / "scanned.pdf")
+
+
+def run_load(*args) -> subprocess.CompletedProcess:
+    """``python -m load``, the command ``make all`` runs."""
+    return subprocess.run([sys.executable, "-m", "load", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def dataset(tmp_path_factory) -> Path:
+    """The committed reconstruction built once, as ``make all QUIET=1`` builds it."""
+    out = tmp_path_factory.mktemp("build") / "clean"
+    result = run_load(ROOT / "data/raw/plan_actions_2025.pdf", "--out", out, "-q")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # -q: no progress
+    assert result.stdout.startswith(f"{out}: built — 180 cards, ")
+    return out

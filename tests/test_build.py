@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import subprocess
-import sys
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +18,7 @@ import yaml
 from extract.errors import NotThePlanError
 from load import build as build_module
 from load.build import build
+from conftest import run_load
 from schemas.records import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,23 +27,8 @@ FOREIGN = ROOT / "tests/data/foreign"
 LABELS = yaml.safe_load((ROOT / "extract/data/labels.yaml").read_text(encoding="utf-8"))["fields"]
 
 
-def run_load(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "load", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=600)
-
-
 def folder_bytes(folder: Path) -> dict[str, str]:
     return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir())}
-
-
-@pytest.fixture(scope="session")
-def dataset(tmp_path_factory) -> Path:
-    """The reconstruction built once, by the command `make all` runs, quietly."""
-    out = tmp_path_factory.mktemp("build") / "clean"
-    result = run_load(RECONSTRUCTION, "--out", out, "-q")
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""  # -q: no progress
-    assert result.stdout.startswith(f"{out}: built — 180 cards, ")
-    return out
 
 
 @pytest.fixture(scope="session")
@@ -401,3 +385,13 @@ def test_pdfs_that_are_not_the_plan_are_refused_cleanly(path, tmp_path) -> None:
 
 def test_the_foreign_sample_is_present() -> None:
     assert len(FOREIGN_SAMPLE) >= 10
+
+
+def test_summary_list_rows_link_to_the_cards_the_golden_lists_name(db) -> None:
+    lists = json.loads((ROOT / "data/golden/project_lists.json").read_text(encoding="utf-8"))["lists"]
+    want = [(row["code"], row["card_code"]) for plan_list in lists for row in plan_list["rows"]]
+    got = [(code, card) for code, card in db.execute("SELECT code, card_code FROM list_entries ORDER BY row_index").fetchall()]
+    assert got == want
+    unlisted = {code for (code,) in db.execute("SELECT code FROM findings WHERE kind = 'card_not_listed'").fetchall()}
+    listed = {card for _, card in want}
+    assert unlisted == {code for (code,) in db.execute("SELECT code_canonical FROM cards").fetchall()} - listed

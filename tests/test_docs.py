@@ -25,3 +25,20 @@ def test_ci_runs_the_readme_commands() -> None:
     assert commands == ["make setup", "make test"]
     for command in commands:
         assert f"    {command}\n" in readme
+
+
+def test_every_table_and_column_is_documented() -> None:
+    from schemas.records import TABLES
+    from load.write import VIEWS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    dataset = readme[readme.index("## The dataset"):]
+    sections = re.split(r"^### ", dataset, flags=re.MULTILINE)[1:]
+    undocumented = []
+    for table, model in TABLES.items():
+        section = next((text for text in sections if f"`{table}`" in text.splitlines()[0]), "")
+        undocumented += [f"{table}.{column}" for column in model.model_fields if f"`{column}`" not in section]
+        if not section:
+            undocumented.append(table)
+    assert undocumented == []
+    assert all(f"`{view}`" in dataset for view in VIEWS)
