@@ -124,6 +124,16 @@ def _table_borders(table, ruled: bool) -> None:
     _borders(tblPr, "w:tblBorders", {edge: rule for edge in ("top", "left", "bottom", "right", "insideH", "insideV")})
 
 
+def _stacked_edges(side: str, position: int, count: int) -> dict:
+    """No rule on ``side`` (between glyph and text) nor between the stacked rows of one item list."""
+    edges = {side: NO_RULE}
+    if position > 0:
+        edges["top"] = NO_RULE
+    if position < count - 1:
+        edges["bottom"] = NO_RULE
+    return edges
+
+
 def _cell_borders(cell, **edges: dict[str, str]) -> None:
     tcPr = cell._tc.get_or_add_tcPr()
     _borders(tcPr, "w:tcBorders", edges)
@@ -519,19 +529,8 @@ class Renderer:
                 item = items[position]
                 add_text(_compact(glyph_cell.paragraphs[0], after=ITEM_AFTER), "" if item == "-" else glyph, size=CELL_PT)
                 add_text(_compact(text_cell.paragraphs[0], after=ITEM_AFTER), item, size=CELL_PT)
-            inner = NO_RULE
-            edges = {"right": inner}
-            if position > 0:
-                edges["top"] = inner
-            if position < count - 1:
-                edges["bottom"] = inner
-            _cell_borders(glyph_cell, **edges)
-            edges = {"left": inner}
-            if position > 0:
-                edges["top"] = inner
-            if position < count - 1:
-                edges["bottom"] = inner
-            _cell_borders(text_cell, **edges)
+            _cell_borders(glyph_cell, **_stacked_edges("right", position, count))
+            _cell_borders(text_cell, **_stacked_edges("left", position, count))
         label_cell = table.cell(start, 0)
         if count > 1:
             label_cell = label_cell.merge(table.cell(start + count - 1, 0))

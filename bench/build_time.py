@@ -1,0 +1,87 @@
+"""How long `make all` takes and how much memory it needs, on a PDF of the plan (default: the committed
+reconstruction). Not a test: wall-clock figures depend on the machine; run it and report them.
+
+    .venv/bin/python bench/build_time.py [PDF] [--runs N]
+
+Measures, each `--runs` times: a cold build (`python -m load PDF --out TMP --force`, a new process, so
+imports and worker start-up count), the extraction alone inside one process (pages read in parallel), and a
+rebuild with the PDF and the code unchanged. Peak memory is the largest sum of the resident sizes of the
+build process and its workers, sampled every 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (Linux /proc)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/statm") as handle:
+                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{current}/task/{current}/children") as handle:
+                stack += [int(child) for child in handle.read().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def timed_run(command: list[str]) -> tuple[float, int, str]:
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_rss(process.pid))
+        time.sleep(0.02)
+    wall = time.perf_counter() - start
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed with exit status {process.returncode}")
+    return wall, peak, process.stdout.read().strip()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pdf", nargs="?", type=Path, default=ROOT / "data/raw/plan_actions_2025.pdf")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    from extract.pdf import page_count
+    from extract.run import extract_plan
+
+    pages = page_count(args.pdf)
+    cold, peaks, extraction, cached = [], [], [], []
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "clean"
+        command = [sys.executable, "-m", "load", str(args.pdf), "--out", str(out), "-q"]
+        for _ in range(args.runs):
+            wall, peak, summary = timed_run([*command, "--force"])
+            cold.append(wall)
+            peaks.append(peak)
+            cached.append(timed_run(command)[0])
+            start = time.perf_counter()
+            extract_plan(args.pdf, {"verify": "off"})
+            extraction.append(time.perf_counter() - start)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"input: {args.pdf} ({pages} pages); {summary}")
+    print(f"make all, cold (new process, --force): median {statistics.median(cold):.1f} s  (runs: {', '.join(f'{t:.1f}' for t in cold)})")
+    print(f"peak memory of the build and its workers: {max(peaks) / 2**20:.0f} MiB")
+    print(f"extraction alone, in process: median {statistics.median(extraction):.1f} s = {pages / statistics.median(extraction):.1f} pages/s")
+    print(f"rebuild, PDF and code unchanged: median {statistics.median(cached):.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
