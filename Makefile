@@ -40,3 +40,9 @@ source-pdf: setup  ## rebuild data/raw/plan_actions_2025.pdf from the golden set
 
 variants: setup  ## draw the test renderings of the plan (ruled, borderless, reflow, scanned) into build/variants/
 	$(BIN)/python -m reconstruct.pdf_render build/variants
+
+.PHONY: bench
+bench: setup  ## compare the pipeline with pdfplumber, camelot, tabula and unstructured on the reconstruction and its renderings; writes bench/RESULTS.md
+	@command -v java >/dev/null 2>&1 || { echo "bench: no Java runtime (tabula needs one); install it: apt-get install -y default-jre-headless"; exit 1; }
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench

@@ -1,0 +1,99 @@
+"""One scoring for every tool: cards (as dicts) against the golden cards.
+
+Cards are put in the extraction model (extract/model.py) and compared by tools/extraction_vs_golden.py:
+card recall by canonical code, invented cards, item exact match per field (white space normalized). A
+card whose code has no known shape counts as invented. Budget and dates agree when the tool's Budget items
+give, by normalize.amounts, the golden minimum and maximum, and its Calendrier items, by normalize.dates,
+the golden start and end; a missing card agrees on neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extract.model import Card, Extraction, Item, Row
+from normalize.amounts import card_budget, parse_budget_line
+from normalize.codes import canonical_code
+from normalize.dates import card_schedule, parse_schedule_item
+from schemas.golden import GoldenCard
+from tools.extraction_vs_golden import compare
+
+
+@dataclass
+class Score:
+    golden: int
+    found: int
+    invented: int
+    matched: int
+    total: int
+    fields: dict[str, float] = field(default_factory=dict)
+    budget_agree: int = 0
+    dates_agree: int = 0
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.golden if self.golden else 1.0
+
+    @property
+    def accuracy(self) -> float:
+        return self.matched / self.total if self.total else 1.0
+
+
+def as_extraction(cards: list[dict], source: str = "") -> tuple[Extraction, list[str]]:
+    """The cards in the extraction model, and the codes of those whose code has no known shape."""
+    kept, unreadable = [], []
+    for card in cards:
+        try:
+            canonical_code(card["code"])
+        except ValueError:
+            unreadable.append(card["code"])
+            continue
+        rows = [Row(row["label"], row.get("field"), [], [Item(text, []) for text in row["items"]]) for row in card["rows"]]
+        kept.append(Card(card["code"], card["title"], card["section"], None, Item(card["code"], []), None, rows))
+    return Extraction(source, 0, kept, [], []), unreadable
+
+
+def card_dict(card: Card) -> dict:
+    """A pipeline card as the dict the baselines produce."""
+    return {
+        "code": card.code,
+        "title": card.title,
+        "section": card.section,
+        "page": card.pages[0] if card.pages else None,
+        "rows": [{"label": row.label, "field": row.field, "items": [item.text for item in row.items]} for row in card.rows],
+    }
+
+
+def _items(card: Card, name: str) -> list[str]:
+    return [item.text for row in card.rows if row.field == name for item in row.items]
+
+
+def score(cards: list[dict], golden_cards: list[GoldenCard]) -> Score:
+    extraction, unreadable = as_extraction(cards)
+    comparison = compare(extraction, golden_cards)
+    fields = {name: value.rate for name, value in sorted(comparison.fields.items())}
+    result = Score(
+        golden=len(golden_cards),
+        found=len(comparison.found),
+        invented=len(comparison.invented) + len(unreadable),
+        matched=sum(value.matched for value in comparison.fields.values()),
+        total=sum(value.total for value in comparison.fields.values()),
+        fields=fields,
+        missing=comparison.missing,
+    )
+    by_code: dict[str, Card] = {}
+    for card in extraction.cards:
+        by_code.setdefault(canonical_code(card.code), card)
+    for golden in golden_cards:
+        card = by_code.get(golden.code_canonical)
+        if card is None:
+            continue
+        budget = card_budget([parse_budget_line(text) for text in _items(card, "budget")])
+        expected = golden.expected
+        if (budget.amount_min, budget.amount_max) == (expected.budget_min_mad, expected.budget_max_mad):
+            result.budget_agree += 1
+        schedule = card_schedule([parse_schedule_item(text) for text in _items(card, "schedule")])
+        if (schedule.start, schedule.end) == (expected.start_date, expected.end_date):
+            result.dates_agree += 1
+    return result
