@@ -5,7 +5,8 @@ A row whose cells, joined, read « Sous Projet CODE : title » opens a card; the
 has a single non-empty cell that is not a label, is the card's section. Then every row whose first
 non-empty cell is a label of the plan's vocabulary (extract/data/labels.yaml, folded: case, accents and
 punctuation ignored) is a row of the card, the other cells joined its value; a row that starts with no
-label continues the value above. The first table of a page continues the card left open by the page
+label continues the value above; a first cell that is a label only with the first cell of the row below
+takes it (« Entités » / « concernées »). The first table of a page continues the card left open by the page
 before; any other table closes it. A value is split into items on lines that start with a bullet glyph
 (the YAML's ``bullets``, with or without a space after it), or, when no line does, on every line.
 
@@ -141,6 +142,7 @@ def assemble(tables: list[Table]) -> list[AssembledCard]:
         previous_page = page if rows else previous_page
     cards: list[AssembledCard] = []
     card: AssembledCard | None = None
+    absorbed: set[int] = set()
     for position, (page, closes, cells) in enumerate(stream):
         if closes:
             card = None
@@ -164,9 +166,21 @@ def assemble(tables: list[Table]) -> list[AssembledCard]:
             following_page = stream[position + 1][0]
             if following_page == page and not label_of(filled[0]):
                 continue  # the next card's section row
-        name = label_of(filled[0])
+        if position in absorbed:  # its first cell ended the label above
+            filled = filled[1:]
+            if card.rows and filled:
+                above = card.rows[-1]
+                above.value = "\n".join(part for part in (above.value, *filled) if part)
+            continue
+        label, name = filled[0], label_of(filled[0])
+        following = stream[position + 1][2] if position + 1 < len(stream) else []
+        if name is None and cells[0] and following and following[0]:
+            joined = f"{filled[0]} {following[0]}"  # a label wrapped onto the next row (« Entités » / « concernées »)
+            if label_of(joined) is not None:
+                label, name = joined, label_of(joined)
+                absorbed.add(position + 1)
         if name is not None:
-            card.rows.append(AssembledRow(one_line(filled[0]), name, "\n".join(filled[1:])))
+            card.rows.append(AssembledRow(one_line(label), name, "\n".join(filled[1:])))
         elif card.rows:
             above = card.rows[-1]
             above.value = "\n".join(part for part in (above.value, "\n".join(filled)) if part)

@@ -101,3 +101,14 @@ def test_scoring_counts_cards_items_budget_and_dates() -> None:
 
     nothing = score([], [golden])
     assert (nothing.recall, nothing.accuracy, nothing.budget_agree) == (0.0, 0.0, 0)
+
+
+def test_a_label_wrapped_onto_the_next_row_is_completed() -> None:
+    rows = [
+        ["Sous Projet HS-CH7-25 : Microchirurgie", "", ""],
+        ["Entités", "-", "Service de chirurgie"],
+        ["concernées", "", ""],
+        ["", "-", "Service d'ORL"],
+    ]
+    [card] = assemble([(1, rows)])
+    assert [(row.label, row.items) for row in card.rows] == [("Entités concernées", ["Service de chirurgie", "Service d'ORL"])]
