@@ -6,7 +6,8 @@ has a single non-empty cell that is not a label, is the card's section. Then eve
 non-empty cell is a label of the plan's vocabulary (extract/data/labels.yaml, folded: case, accents and
 punctuation ignored) is a row of the card, the other cells joined its value; a row that starts with no
 label continues the value above; a first cell that is a label only with the first cell of the row below
-takes it (« Entités » / « concernées »). The first table of a page continues the card left open by the page
+takes it (« Entités » / « concernées »); a first cell that starts with a label and goes on with
+the value (« Responsable • Pr X ») is split; rows between the header and the first label continue the title. The first table of a page continues the card left open by the page
 before; any other table closes it. A value is split into items on lines that start with a bullet glyph
 (the YAML's ``bullets``, with or without a space after it), or, when no line does, on every line.
 
@@ -80,6 +81,20 @@ def label_of(text: str) -> str | None:
     variants, _ = vocabulary()
     key = fold(text)
     return variants.get(key) or variants.get(key.replace(" ", "")) if key else None
+
+
+def split_label(text: str) -> tuple[str, str, str] | None:
+    """(label, field, value) when a cell starts with a label and goes on with its value (« Responsable • Pr X »):
+    the label's first one to three words, then a bullet glyph, nothing, or a capital letter or digit."""
+    words = text.split(" ")
+    for size in (3, 2, 1):
+        head, rest = " ".join(words[:size]), " ".join(words[size:]).strip()
+        name = label_of(head) if len(words) > size else None
+        if name is None or not head[:1].isupper():
+            continue
+        if glyph_line(rest)[0] or rest[:1].isupper() or rest[:1].isdigit():
+            return head, name, rest
+    return None
 
 
 def clean(text: str | None) -> str:
@@ -179,8 +194,14 @@ def assemble(tables: list[Table]) -> list[AssembledCard]:
             if label_of(joined) is not None:
                 label, name = joined, label_of(joined)
                 absorbed.add(position + 1)
+        glued = split_label(filled[0]) if name is None and cells[0] else None
+        if glued is not None:
+            label, name = glued[0], glued[1]
+            filled = [label, glued[2], *filled[1:]]
         if name is not None:
             card.rows.append(AssembledRow(one_line(label), name, "\n".join(filled[1:])))
+        elif not card.rows and card.title:
+            card.title = one_line(f"{card.title} {' '.join(filled)}")  # the title wrapped onto the next row
         elif card.rows:
             above = card.rows[-1]
             above.value = "\n".join(part for part in (above.value, "\n".join(filled)) if part)

@@ -112,3 +112,24 @@ def test_a_label_wrapped_onto_the_next_row_is_completed() -> None:
     ]
     [card] = assemble([(1, rows)])
     assert [(row.label, row.items) for row in card.rows] == [("Entités concernées", ["Service de chirurgie", "Service d'ORL"])]
+
+
+def test_a_label_glued_to_its_value_and_a_wrapped_title() -> None:
+    rows = [
+        ["Sous Projet HE-M8-25 : Prévention de la douleur en oncologie"],
+        ["pédiatrique"],
+        ["Responsable - Pr. Laila Hessissen"],
+        ["Actions • Mise en place d'un guide"],
+        ["• Formation du personnel"],
+        ["Budget"],
+        ["Calendrier 1 janvier - 31 décembre 2025"],
+        ["Budget alloué ailleurs"],
+    ]
+    [card] = assemble([(1, rows)])
+    assert card.title == "Prévention de la douleur en oncologie pédiatrique"
+    assert [(row.field, row.items) for row in card.rows] == [
+        ("responsibles", ["Pr. Laila Hessissen"]),
+        ("actions", ["Mise en place d'un guide", "Formation du personnel"]),
+        ("budget", []),
+        ("schedule", ["1 janvier - 31 décembre 2025", "Budget alloué ailleurs"]),
+    ]
