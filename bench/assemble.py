@@ -6,7 +6,7 @@ has a single non-empty cell that is not a label, is the card's section. Then eve
 non-empty cell is a label of the plan's vocabulary (extract/data/labels.yaml, folded: case, accents and
 punctuation ignored) is a row of the card, the other cells joined its value; a row that starts with no
 label continues the value above; a first cell that is a label only with the first cell of the row below
-takes it (« Entités » / « concernées »); a first cell that starts with a label and goes on with
+takes it (« Entités » / « concernées », or « Entités - SHOP » / « concernées »); a first cell that starts with a label and goes on with
 the value (« Responsable • Pr X ») is split; rows between the header and the first label continue the title. The first table of a page continues the card left open by the page
 before; any other table closes it. A value is split into items on lines that start with a bullet glyph
 (the YAML's ``bullets``, with or without a space after it), or, when no line does, on every line.
@@ -90,7 +90,7 @@ def split_label(text: str) -> tuple[str, str, str] | None:
     for size in (3, 2, 1):
         head, rest = " ".join(words[:size]), " ".join(words[size:]).strip()
         name = label_of(head) if len(words) > size else None
-        if name is None or not head[:1].isupper():
+        if name is None or not head[:1].isupper() or not head[-1:].isalnum():
             continue
         if glyph_line(rest)[0] or rest[:1].isupper() or rest[:1].isdigit():
             return head, name, rest
@@ -194,6 +194,15 @@ def assemble(tables: list[Table]) -> list[AssembledCard]:
             if label_of(joined) is not None:
                 label, name = joined, label_of(joined)
                 absorbed.add(position + 1)
+            else:  # the value printed between the label's two lines (« Entités - SHOP » / « concernées »)
+                words = filled[0].split(" ")
+                for size in (1, 2):
+                    joined = f"{' '.join(words[:size])} {following[0]}"
+                    if len(words) > size and words[0][:1].isalpha() and words[size - 1][-1:].isalnum() and label_of(joined) is not None:
+                        label, name = joined, label_of(joined)
+                        filled = [label, " ".join(words[size:]), *filled[1:]]
+                        absorbed.add(position + 1)
+                        break
         glued = split_label(filled[0]) if name is None and cells[0] else None
         if glued is not None:
             label, name = glued[0], glued[1]

@@ -133,3 +133,9 @@ def test_a_label_glued_to_its_value_and_a_wrapped_title() -> None:
         ("budget", []),
         ("schedule", ["1 janvier - 31 décembre 2025", "Budget alloué ailleurs"]),
     ]
+
+
+def test_a_value_printed_between_the_two_lines_of_its_label() -> None:
+    rows = [["Sous Projet HE-M8-25 : Douleur"], ["Entités - SHOP"], ["concernées"], ["Responsable - Pr. X"]]
+    [card] = assemble([(1, rows)])
+    assert [(row.label, row.items) for row in card.rows] == [("Entités concernées", ["SHOP"]), ("Responsable", ["Pr. X"])]
