@@ -38,6 +38,11 @@ def check_file(path: Path) -> None:
 DAMAGE_SIGNS = ("not found", "resolves to non-integer", "non-indirect object", "PDFSyntaxError")
 
 
+class DamageFound(Exception):
+    """Raised from inside pdfminer at its first damage message: recovering from a damaged file can take
+    pdfminer minutes of scanning, and the build refuses such a file anyway."""
+
+
 class DamageLog(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -47,6 +52,7 @@ class DamageLog(logging.Handler):
         message = record.getMessage()
         if any(sign in message for sign in DAMAGE_SIGNS):
             self.messages.append(message)
+            raise DamageFound(message)
 
 
 @contextmanager
@@ -78,6 +84,8 @@ def open_pdf(path: Path) -> pdfplumber.PDF:
         with damage_watch() as damage:
             pdf = pdfplumber.open(path, unicode_norm="NFC")
             pages = pdf.pages
+    except DamageFound as error:
+        raise InputError(f"{path}: damaged PDF ({error})") from None
     except Exception as error:  # pdfminer raises many unrelated types for damaged or locked files
         if any(word in error_names(error).lower() for word in ("password", "encrypt")):
             raise InputError(f"{path}: encrypted PDF, cannot be read without its password") from None
@@ -106,6 +114,8 @@ def read_page_range(path: str, first: int, last: int, settings: ExtractSettings)
             page = pdf.pages[number - 1]
             try:
                 layouts.append(page_to_layout(page, settings))
+            except DamageFound:
+                pass  # reported below, with the page
             except Exception as error:
                 raise InputError(f"{path}: page {number} cannot be read ({type(error).__name__}: {error})") from None
             if len(damage) > known:
