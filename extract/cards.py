@@ -307,26 +307,11 @@ def move_lines_below_rule(previous: RowLines, row: RowLines, entry: StreamLine) 
 
 
 @dataclass
-class ValueLine:
+class ValueLine(Segment):
+    """The words of a value line, its bullet glyph taken off, with the stream line they came from."""
+
     entry: StreamLine
-    words: list[Word]
     glyph: str | None
-
-    @property
-    def x0(self) -> float:
-        return self.words[0].x0
-
-    @property
-    def x1(self) -> float:
-        return self.words[-1].x1
-
-    @property
-    def top(self) -> float:
-        return min(word.top for word in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(word.bottom for word in self.words)
 
 
 def to_value_line(entry: StreamLine, segments: list[Segment]) -> ValueLine:
@@ -340,7 +325,7 @@ def to_value_line(entry: StreamLine, segments: list[Segment]) -> ValueLine:
         glyph = words[0].text[0]
         first = words[0]
         words = [Word(first.text[1:], first.x0, first.top, first.x1, first.bottom, first.size, first.bold), *words[1:]]
-    return ValueLine(entry, words, glyph)
+    return ValueLine(words, entry, glyph)
 
 
 def right_edge(lines: list[ValueLine], card_edge: float) -> float:
@@ -496,7 +481,7 @@ def lines_to_items(
 
 def single_glyph_line(entry: StreamLine, segments: list[Segment]) -> ValueLine:
     words = [word for segment in segments for word in segment.words]
-    return ValueLine(entry, words, None)
+    return ValueLine(words, entry, None)
 
 
 def row_to_value_lines(row: RowLines) -> list[ValueLine]:

@@ -162,7 +162,7 @@ def test_views_answer_the_first_questions(db) -> None:
 # --- the golden cards, read back from DuckDB ---------------------------------------------------------------
 
 
-FIELDS = {name: {variant for variant in variants} for name, variants in LABELS.items()}
+FIELDS = {name: set(variants) for name, variants in LABELS.items()}
 CARD_LIST_COLUMNS = {"responsibles": "responsibles", "entities": "entities", "coordinators": "coordinators",
                      "objectives": "objectives", "actions": "actions", "indicators": "indicators"}  # fmt: skip
 
