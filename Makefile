@@ -15,6 +15,10 @@ help:  ## list the targets
 all: setup  ## build $(OUT)/plan.duckdb and $(OUT)/*.parquet from $(PDF) (PDF=… OUT=… VERIFY=off|uncertain|all)
 	@$(BIN)/python -m load $(PDF) --out $(OUT) --verify $(VERIFY) $(if $(QUIET),-q,)
 
+.PHONY: export
+export: all  ## write $(OUT)/export/<table>.csv for every table and view and $(OUT)/export/plan.xlsx (builds $(OUT) first if needed)
+	@$(BIN)/python -m load.export $(OUT)
+
 setup: $(BIN)/.installed  ## build the virtual environment from nothing (pinned dependencies)
 
 $(BIN)/.installed: pyproject.toml

@@ -72,11 +72,12 @@ def build(pdf: Path, out: Path, settings: dict, force: bool = False) -> Summary:
             return cached
     # Imported here so that an up-to-date check stays fast.
     from extract.run import extract_plan
+    from load.printed import read_printed
     from load.tables import extraction_to_rows, validate_rows
     from load.write import replace_folder, staging_folder, write_duckdb, write_parquet
 
     extraction = extract_plan(pdf, settings)
-    rows = validate_rows(extraction_to_rows(extraction))
+    rows = validate_rows(extraction_to_rows(extraction, read_printed(pdf)))
     staging = staging_folder(out)
     try:
         write_parquet(rows, staging)

@@ -6,9 +6,11 @@ row through its pydantic model and moves failures to ``rejected`` with the reaso
 
 from __future__ import annotations
 
+import csv
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from pathlib import Path
 
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
@@ -21,19 +23,30 @@ from normalize.entities import split_entities
 from normalize.people import cluster_people, split_mentions
 from normalize.targets import parse_targets
 from normalize.vocabulary import fold
-from schemas.records import TABLES
+from load.printed import PrintedPages, chapter_headings, printed_chapters
+from schemas.records import FOREIGN_KEYS, TABLES
 
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "data/reference"
 Rows = dict[str, list[dict]]
+# A cell that prints only a dash, or nothing, states no value: it is kept in field_items, flagged, and is not an
+# item of the card's lists.
+PLACEHOLDERS = {"", "-", "–", "—"}
 LIST_FIELDS = ("responsibles", "entities", "coordinators", "partners", "objectives", "actions", "indicators")
 PEOPLE_FIELDS = {"responsibles": "responsible", "coordinators": "coordinator"}
 
 
-def field_items(card: Card, name: str) -> list[Item]:
-    return [item for row in card.rows if row.field == name for item in row.items]
+def is_placeholder(text: str) -> bool:
+    return text.strip() in PLACEHOLDERS
 
 
-def texts(card: Card, name: str) -> list[str]:
-    return [item.text for item in field_items(card, name)]
+def field_items(card: Card, name: str, placeholders: bool = False) -> list[Item]:
+    """The items of a card's field, without the placeholders unless asked for."""
+    return [item for row in card.rows if row.field == name for item in row.items if placeholders or not is_placeholder(item.text)]
+
+
+def texts(card: Card, name: str, placeholders: bool = False) -> list[str]:
+    return [item.text for item in field_items(card, name, placeholders)]
 
 
 def owner(code_canonical: str) -> str:
@@ -41,23 +54,27 @@ def owner(code_canonical: str) -> str:
     return re.split(r"[-\s]", code_canonical)[0]
 
 
-def card_to_row(card: Card) -> dict:
+def card_to_row(card: Card, printed: PrintedPages, chapters: dict[str, str]) -> dict:
     code = canonical_code(card.code)
-    budget_readings = [parse_budget_line(text) for text in texts(card, "budget")]
+    # The category of a Budget or Calendrier cell comes from everything it prints, a lone dash included (« none »).
+    budget_readings = [parse_budget_line(text) for text in texts(card, "budget", placeholders=True)]
     budget = card_budget(budget_readings)
-    schedule = card_schedule([parse_schedule_item(text) for text in texts(card, "schedule")])
+    schedule = card_schedule([parse_schedule_item(text) for text in texts(card, "schedule", placeholders=True)])
     pages = card.pages
     chapter = card.chapter
     row = {
-        "code": card.code,
-        "code_canonical": code,
+        "code": code,
+        "code_printed": card.code,
         "title": card.title,
         "section": card.section,
         "chapter": chapter,
+        "chapter_printed": chapters.get(chapter) if chapter else None,
         "owner": owner(code),
         "axis": chapter.split(".")[0] if chapter else None,
         "page_first": pages[0],
+        "page_first_label": printed.label(pages[0]),
         "page_last": pages[-1],
+        "page_last_label": printed.label(pages[-1]),
         **{name: texts(card, name) for name in LIST_FIELDS},
         "target_values": texts(card, "values"),
         "budget_text": "; ".join(texts(card, "budget")) or None,
@@ -72,59 +89,62 @@ def card_to_row(card: Card) -> dict:
     return row
 
 
-def card_to_field_items(card: Card) -> list[dict]:
+def card_to_field_items(card: Card, printed: PrintedPages) -> list[dict]:
     rows = []
     code = canonical_code(card.code)
     own = [("header", "Sous Projet", card.header)] + ([("section", "", card.section_item)] if card.section_item else [])
     for name, label, item in own:
-        rows += item_rows(code, name, label, 0, item)
+        rows += item_rows(code, name, label, 0, item, printed)
     for row in card.rows:
         for index, item in enumerate(row.items):
-            rows += item_rows(code, row.field or "unknown", row.label, index, item)
+            rows += item_rows(code, row.field or "unknown", row.label, index, item, printed)
     return rows
 
 
-def item_rows(code: str, name: str, label: str, index: int, item: Item) -> list[dict]:
+def item_rows(code: str, name: str, label: str, index: int, item: Item, printed: PrintedPages) -> list[dict]:
+    flag = item.flag or ("placeholder" if is_placeholder(item.text) and name not in ("header", "section") else None)
     return [
         {
             "code": code, "field": name, "label": label, "item_index": index, "part": part, "text": item.text,
-            "page": box.page, "x0": box.x0, "top": box.top, "x1": box.x1, "bottom": box.bottom,
-            "reader": item.reader, "flag": item.flag,
+            "page": box.page, "page_label": printed.label(box.page), "x0": box.x0, "top": box.top, "x1": box.x1,
+            "bottom": box.bottom, "reader": item.reader, "flag": flag,
         }  # fmt: skip
         for part, box in enumerate(item.boxes)
     ]
 
 
-def card_to_budget_lines(card: Card) -> list[dict]:
+def card_to_budget_lines(card: Card, printed: PrintedPages) -> list[dict]:
+    """Every printed Budget item, a lone dash included (read as text: it is what makes the category « none »)."""
     code = canonical_code(card.code)
     rows = []
-    for index, item in enumerate(field_items(card, "budget")):
+    for index, item in enumerate(field_items(card, "budget", placeholders=True)):
         reading = parse_budget_line(item.text)
         rows.append(
             {
                 "code": code, "line_index": index, "text": item.text, "amount_min_mad": reading.amount_min,
                 "amount_max_mad": reading.amount_max, "kind": reading.kind, "flags": list(reading.flags),
-                "rule": reading.rule, "page": item.page,
+                "rule": reading.rule, "page": item.page, "page_label": printed.label(item.page),
             }  # fmt: skip
         )
     return rows
 
 
-def card_to_schedule_phases(card: Card) -> list[dict]:
+def card_to_schedule_phases(card: Card, printed: PrintedPages) -> list[dict]:
     code = canonical_code(card.code)
     rows = []
-    for index, item in enumerate(field_items(card, "schedule")):
+    for index, item in enumerate(field_items(card, "schedule", placeholders=True)):
         reading = parse_schedule_item(item.text)
         rows.append(
             {
                 "code": code, "phase_index": index, "text": item.text, "label": reading.label,
                 "start_date": reading.start, "end_date": reading.end, "rule": reading.rule, "page": item.page,
+                "page_label": printed.label(item.page),
             }  # fmt: skip
         )
     return rows
 
 
-def card_to_targets(card: Card) -> list[dict]:
+def card_to_targets(card: Card, printed: PrintedPages) -> list[dict]:
     code = canonical_code(card.code)
     rows = []
     for name in ("indicators", "values"):
@@ -134,13 +154,13 @@ def card_to_targets(card: Card) -> list[dict]:
                     {
                         "code": code, "item_index": index, "field": name, "text": reading.text, "value": reading.value,
                         "min": reading.min, "max": reading.max, "unit": reading.unit, "comparator": reading.comparator,
-                        "year": reading.year, "rule": reading.rule, "page": item.page,
+                        "year": reading.year, "rule": reading.rule, "page": item.page, "page_label": printed.label(item.page),
                     }  # fmt: skip
                 )
     return rows
 
 
-def people_rows(cards: list[Card]) -> tuple[list[dict], list[dict]]:
+def people_rows(cards: list[Card], printed: PrintedPages) -> tuple[list[dict], list[dict]]:
     mentions = []
     for card in cards:
         code = canonical_code(card.code)
@@ -158,7 +178,7 @@ def people_rows(cards: list[Card]) -> tuple[list[dict], list[dict]]:
             {
                 "code": code, "role": role, "printed": mention.printed, "title": mention.title, "kind": mention.kind,
                 "person_id": match.person_id if match else None, "score": round(match.score, 2) if match else None,
-                "page": page,
+                "page": page, "page_label": printed.label(page),
             }  # fmt: skip
         )
     people = [
@@ -168,7 +188,9 @@ def people_rows(cards: list[Card]) -> tuple[list[dict], list[dict]]:
     return sorted(people, key=lambda row: row["person_id"]), card_people
 
 
-def entity_rows(cards: list[Card]) -> tuple[list[dict], list[dict], list[dict]]:
+def entity_rows(cards: list[Card], printed: PrintedPages) -> tuple[dict[str, dict], list[dict], list[dict]]:
+    """Entity mentions of the cards, the registry of the entities they resolve to, and the unresolved ones as
+    findings."""
     card_entities, registry, findings = [], {}, []
     for card in cards:
         code = canonical_code(card.code)
@@ -177,18 +199,83 @@ def entity_rows(cards: list[Card]) -> tuple[list[dict], list[dict], list[dict]]:
                 card_entities.append(
                     {
                         "code": code, "printed": reading.printed, "canonical": reading.canonical, "kind": reading.kind,
-                        "rule": reading.rule, "page": item.page,
+                        "rule": reading.rule, "page": item.page, "page_label": printed.label(item.page),
                     }  # fmt: skip
                 )
                 if reading.kind == "unresolved":
-                    findings.append(finding("unresolved_entity", code, "entities", item.page, f"{code}: entity « {reading.printed} » not found in the glossary or the plan's names"))
+                    findings.append(finding("unresolved_entity", code, "entities", item.page, f"{code}: entity « {reading.printed} » not found in the glossary or the plan's names", printed))
                 elif reading.canonical:
                     registry.setdefault(reading.canonical, {"canonical": reading.canonical, "name": reading.name, "kind": reading.kind})
-    return sorted(registry.values(), key=lambda row: row["canonical"]), card_entities, findings
+    return registry, card_entities, findings
 
 
-def finding(kind: str, code: str | None, field: str | None, page: int | None, message: str) -> dict:
-    return {"kind": kind, "code": code, "field": field, "page": page, "message": message}
+def reference_rows(name: str) -> list[dict]:
+    with (REFERENCE / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def entity_alias_rows() -> list[dict]:
+    return [
+        {"alias": row["alias"], "canonical": row["canonical"], "name": row["name"] or None, "kind": row["kind"]}
+        for row in reference_rows("entity_aliases.csv")
+    ]
+
+
+_CHAPTER_NUMBER = re.compile(r"^\s*(I{1,3}|IV)\s*\.\s*\d{1,2}\.?\s*")
+
+
+def owner_name(section: str, code: str) -> str:
+    """« II.1. Fonction Financière (FF) » -> « Fonction Financière »; « Hôpital des Spécialités » as printed."""
+    name = _CHAPTER_NUMBER.sub("", section).strip()
+    name = re.sub(r"\s*\(\s*[\w.]+\s*\)\s*$", "", name)  # the abbreviation in brackets
+    name = re.sub(rf"\s+{re.escape(code)}$", "", name, flags=re.IGNORECASE)  # or after a space (« … Contentieux FAJC »)
+    return name.strip() or section
+
+
+def owner_rows(cards: list[dict], aliases: list[dict]) -> list[dict]:
+    """One row per owner in the cards: its name is the form its cards' section headers print most (folded
+    forms counted together, the most printed spelling kept); its glossary expansions beside it."""
+    glossary: dict[str, list[str]] = defaultdict(list)
+    for row in reference_rows("abbreviations.csv"):
+        glossary[row["acronym"].replace(".", "").upper()].append(row["expansion"])
+    alias_of = {row["alias"]: row["canonical"] for row in aliases}
+    by_owner: dict[str, list[dict]] = defaultdict(list)
+    for card in cards:
+        by_owner[card["owner"]].append(card)
+    rows = []
+    for code, owned in sorted(by_owner.items()):
+        names = [owner_name(card["section"], code) for card in owned]
+        groups = Counter(title_key(name) for name in names)
+        best = max(groups, key=lambda folded: (groups[folded], -next(i for i, name in enumerate(names) if title_key(name) == folded)))
+        spellings = Counter(name for name in names if title_key(name) == best)
+        name = spellings.most_common(1)[0][0]
+        axis = Counter(card["axis"] for card in owned).most_common(1)[0][0]
+        folded = fold(name)
+        if axis == "II":
+            kind = "function"
+        elif folded.startswith(("hopital", "institut", "centre", "clinique")):
+            kind = "establishment"
+        else:
+            kind = "directorate"
+        rows.append({"code": code, "name": name, "axis": axis, "kind": kind, "entity": alias_of.get(code, code), "glossary_names": glossary.get(code, [])})
+    return rows
+
+
+def complete_entities(registry: dict[str, dict], aliases: list[dict], owners: list[dict]) -> list[dict]:
+    """The entities mentioned, then every entity of the alias table and every owner, so that each code the
+    dataset uses has a row and a name where the plan gives one."""
+    entities = dict(registry)
+    for row in aliases:
+        entities.setdefault(row["canonical"], {"canonical": row["canonical"], "name": row["name"], "kind": row["kind"]})
+        if entities[row["canonical"]]["name"] is None and row["name"]:
+            entities[row["canonical"]]["name"] = row["name"]
+    for row in owners:
+        entities.setdefault(row["entity"], {"canonical": row["entity"], "name": row["name"], "kind": row["kind"]})
+    return sorted(entities.values(), key=lambda row: row["canonical"])
+
+
+def finding(kind: str, code: str | None, field: str | None, page: int | None, message: str, printed: PrintedPages) -> dict:
+    return {"kind": kind, "code": code, "field": field, "page": page, "page_label": printed.label(page), "message": message}
 
 
 # Two titles this similar (rapidfuzz ratio on folded text) name the same project.
@@ -227,67 +314,100 @@ def link_list_rows(extraction: Extraction) -> list[tuple[str | None, str]]:
     return links  # type: ignore[return-value]
 
 
-def list_entry_rows(extraction: Extraction) -> tuple[list[dict], list[dict]]:
+LINKED_BY = {"code": "code_and_title", "title": "title", "code_only": "code", "none": "none"}
+
+
+def list_entry_rows(extraction: Extraction, printed: PrintedPages) -> tuple[list[dict], list[dict]]:
     rows, findings = [], []
     linked = set()
+    titles = {canonical_code(card.code): card.title for card in extraction.cards}
     for index, (row, (card_code, how)) in enumerate(zip(extraction.list_rows, link_list_rows(extraction))):
         code = canonical_code(row.code) if row.code else None
         linked.add(card_code)
         rows.append(
             {
-                "list_heading": row.heading, "row_index": index, "code": row.code, "code_canonical": code,
-                "title": row.title, "section": row.section, "page": row.page, "card_code": card_code,
+                "list_heading": row.heading, "row_index": index, "code": card_code, "code_printed": row.code,
+                "code_printed_canonical": code, "linked_by": LINKED_BY[how], "title": row.title, "section": row.section,
+                "page": row.page, "page_label": printed.label(row.page),
             }  # fmt: skip
         )
-        printed = row.code or "(no code)"
+        shown = row.code or "(no code)"
         if how == "none":
-            findings.append(finding("list_without_card", code, None, row.page, f"list row {printed} « {row.title[:60]} » has no card of that code or title"))
+            findings.append(finding("list_without_card", None, None, row.page, f"list row {shown} « {row.title} » has no card of that code or title", printed))
         elif how == "title" and code != card_code:
-            findings.append(finding("list_code_differs", card_code, None, row.page, f"list row {printed} « {row.title[:60]} » is card {card_code} by its title"))
+            findings.append(finding("list_code_differs", card_code, None, row.page, f"list row {shown} « {row.title} » is card {card_code} « {titles[card_code]} » by its title", printed))
         elif how == "code_only":
-            findings.append(finding("list_title_differs", card_code, None, row.page, f"list row {printed} titles card {card_code} « {row.title[:60]} », not as the card does"))
+            findings.append(finding("list_title_differs", card_code, None, row.page, f"list row {shown} titles card {card_code} « {row.title} »; the card titles it « {titles[card_code]} »", printed))
     for card in extraction.cards:
         code = canonical_code(card.code)
         if code not in linked and extraction.list_rows:
-            findings.append(finding("card_not_listed", code, None, card.pages[0], f"{code}: card not announced by any summary list row"))
+            findings.append(finding("card_not_listed", code, None, card.pages[0], f"{code}: card not announced by any summary list row", printed))
     return rows, findings
 
 
-def card_findings(card: Card) -> list[dict]:
+def card_findings(card: Card, printed: PrintedPages) -> list[dict]:
     code = canonical_code(card.code)
     found = []
-    readings = [parse_budget_line(text) for text in texts(card, "budget")]
+    readings = [parse_budget_line(text) for text in texts(card, "budget", placeholders=True)]
     for reading in readings:
         for warning in reading.warnings:
-            found.append(finding("malformed_amount", code, "budget", card.pages[0], f"{code}: {warning}"))
+            found.append(finding("malformed_amount", code, "budget", card.pages[0], f"{code}: {warning}", printed))
     totals = [reading for reading in readings if reading.kind == "total"]
     parts = [reading for reading in readings if reading.kind in ("amount", "estimate")]
     if totals and parts:
         summed = sum(reading.amount_min for reading in parts)
         if summed != totals[-1].amount_min:
-            found.append(finding("total_mismatch", code, "budget", card.pages[0], f"{code}: Total {totals[-1].amount_min} but lines sum to {summed}"))
+            found.append(finding("total_mismatch", code, "budget", card.pages[0], f"{code}: Total {totals[-1].amount_min} but lines sum to {summed}", printed))
     return found
 
 
-def extraction_to_rows(extraction: Extraction) -> Rows:
+def card_code_of(printed: str | None, codes: set[str]) -> str | None:
+    """The canonical code of a card an extraction finding names; None if it names no card (the message keeps
+    the printed code)."""
+    try:
+        code = canonical_code(printed) if printed else None
+    except ValueError:
+        return None
+    return code if code in codes else None
+
+
+def section_rows(cards: list[Card]) -> dict[int, list[str]]:
+    rows: dict[int, list[str]] = defaultdict(list)
+    for card in cards:
+        if card.section_item:
+            rows[card.section_item.page].append(card.section)
+    return rows
+
+
+def extraction_to_rows(extraction: Extraction, printed: PrintedPages | None = None) -> Rows:
+    """``printed``: the page numbers and chapter headings as printed (``load.printed.read_printed``); without
+    it, the printed page numbers and chapter numbers are null."""
+    printed = printed or PrintedPages()
     cards = extraction.cards
-    people, card_people = people_rows(cards)
-    entities, card_entities, entity_findings = entity_rows(cards)
-    list_entries, list_findings = list_entry_rows(extraction)
+    codes = {canonical_code(card.code) for card in cards}
+    chapters = printed_chapters(chapter_headings(printed, section_rows(cards)))
+    card_rows = [card_to_row(card, printed, chapters) for card in cards]
+    people, card_people = people_rows(cards, printed)
+    registry, card_entities, entity_findings = entity_rows(cards, printed)
+    aliases = entity_alias_rows()
+    owners = owner_rows(card_rows, aliases)
+    list_entries, list_findings = list_entry_rows(extraction, printed)
     findings = [
-        finding(item.kind, canonical_code(item.code) if item.code else None, item.field, item.page, item.message)
+        finding(item.kind, card_code_of(item.code, codes), item.field, item.page, item.message, printed)
         for item in extraction.findings
     ]
-    findings += [row for card in cards for row in card_findings(card)] + entity_findings + list_findings
+    findings += [row for card in cards for row in card_findings(card, printed)] + entity_findings + list_findings
     return {
-        "cards": [card_to_row(card) for card in cards],
-        "field_items": [row for card in cards for row in card_to_field_items(card)],
-        "budget_lines": [row for card in cards for row in card_to_budget_lines(card)],
-        "schedule_phases": [row for card in cards for row in card_to_schedule_phases(card)],
-        "indicator_targets": [row for card in cards for row in card_to_targets(card)],
+        "entities": complete_entities(registry, aliases, owners),
+        "entity_aliases": aliases,
+        "owners": owners,
         "people": people,
+        "cards": card_rows,
+        "field_items": [row for card in cards for row in card_to_field_items(card, printed)],
+        "budget_lines": [row for card in cards for row in card_to_budget_lines(card, printed)],
+        "schedule_phases": [row for card in cards for row in card_to_schedule_phases(card, printed)],
+        "indicator_targets": [row for card in cards for row in card_to_targets(card, printed)],
         "card_people": card_people,
-        "entities": entities,
         "card_entities": card_entities,
         "list_entries": list_entries,
         "findings": findings,
@@ -296,28 +416,40 @@ def extraction_to_rows(extraction: Extraction) -> Rows:
 
 
 def validate_rows(rows: Rows) -> Rows:
-    """Every row through its model; a failing row goes to ``rejected`` with its reason, and a duplicate card
-    code is rejected too (the dataset's key)."""
+    """Every row through its model, in the order of ``TABLES`` (a table after those its keys point to); a row
+    goes to ``rejected`` with its reason when its model refuses it, when it repeats a primary key (a duplicate
+    card code), or when a foreign key names a row that is not there (a record of a rejected card)."""
+    from schemas.records import PRIMARY_KEYS
+
     valid: Rows = defaultdict(list)
     rejected = list(rows.get("rejected", []))
-    seen_codes: set[str] = set()
-    for table, table_rows in rows.items():
+    keys: dict[str, set] = defaultdict(set)
+    for table in TABLES:
         if table == "rejected":
             continue
         model = TABLES[table]
-        for row in table_rows:
+        for row in rows.get(table, []):
             reason = None
-            if table == "cards":
-                if row["code_canonical"] in seen_codes:
-                    reason = f"duplicate card code {row['code_canonical']}"
-                seen_codes.add(row["code_canonical"])
             try:
                 record = model.model_validate(row)
             except ValidationError as error:
                 reason = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'record'}: {e['msg']}" for e in error.errors())
+            primary = PRIMARY_KEYS.get(table)
+            if reason is None and primary:
+                if row[primary] in keys[table]:
+                    reason = f"duplicate {table}.{primary} {row[primary]}"
+            if reason is None:
+                missing = [
+                    f"{column} {row[column]} is not in {target}.{target_column}"
+                    for (source, column), (target, target_column) in FOREIGN_KEYS.items()
+                    if source == table and row[column] is not None and row[column] not in keys[target]
+                ]
+                reason = "; ".join(missing) or None
             if reason:
                 rejected.append({"table_name": table, "code": row.get("code"), "reason": reason, "record": json.dumps(row, default=str, ensure_ascii=False)})
             else:
                 valid[table].append(record.model_dump())
+                if primary:
+                    keys[table].add(row[primary])
     valid["rejected"] = [TABLES["rejected"].model_validate(row).model_dump() for row in rejected]
     return {table: valid.get(table, []) for table in TABLES}

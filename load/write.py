@@ -8,43 +8,101 @@ import os
 import shutil
 import types
 import typing
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from schemas.records import TABLES
+from schemas.records import FOREIGN_KEYS, PRIMARY_KEYS, TABLES
 
 DATABASE = "plan.duckdb"
 
-VIEWS = {
-    "budget_by_establishment": """
-        SELECT owner, count(*) AS cards, count(budget_min_mad) AS cards_with_amount,
-               sum(budget_min_mad) AS budget_min_mad, sum(budget_max_mad) AS budget_max_mad
-        FROM cards WHERE axis = 'I' GROUP BY owner ORDER BY budget_max_mad DESC NULLS LAST, owner""",
-    "budget_by_function": """
-        SELECT owner, any_value(section ORDER BY code) AS section, count(*) AS cards,
-               count(budget_min_mad) AS cards_with_amount,
-               sum(budget_min_mad) AS budget_min_mad, sum(budget_max_mad) AS budget_max_mad
-        FROM cards WHERE axis = 'II' GROUP BY owner ORDER BY budget_max_mad DESC NULLS LAST, owner""",
-    "projects_per_person": """
+@dataclass(frozen=True)
+class View:
+    description: str
+    sql: str
+    columns: dict[str, str]
+
+
+_BUDGET_COLUMNS = {
+    "owner": "the owner's code (`owners.code`)",
+    "name": "the owner's name (`owners.name`)",
+    "axis": "I or II",
+    "kind": "establishment, directorate or function",
+    "cards": "its cards",
+    "cards_with_amount": "its cards whose « Budget » gives an amount",
+    "budget_min_mad": "sum of its cards' `budget_min_mad`, MAD",
+    "budget_max_mad": "sum of its cards' `budget_max_mad`, MAD",
+}
+
+
+def _budget_sql(where: str) -> str:
+    return f"""
+        SELECT c.owner, o.name, o.axis, o.kind, count(*) AS cards, count(c.budget_min_mad) AS cards_with_amount,
+               sum(c.budget_min_mad) AS budget_min_mad, sum(c.budget_max_mad) AS budget_max_mad
+        FROM cards c JOIN owners o ON o.code = c.owner {where}
+        GROUP BY c.owner, o.name, o.axis, o.kind ORDER BY budget_max_mad DESC NULLS LAST, c.owner"""
+
+
+VIEWS: dict[str, View] = {
+    "budget_by_owner": View(
+        "how much each owner (establishment, directorate or function) plans to spend",
+        _budget_sql(""),
+        _BUDGET_COLUMNS,
+    ),
+    "budget_by_establishment": View(
+        "the same for the owners of axis I (establishments and directorates)",
+        _budget_sql("WHERE c.axis = 'I'"),
+        _BUDGET_COLUMNS,
+    ),
+    "budget_by_function": View(
+        "the same for the functions of axis II",
+        _budget_sql("WHERE c.axis = 'II'"),
+        _BUDGET_COLUMNS,
+    ),
+    "projects_per_person": View(
+        "projects per person, as responsible and as coordinator, with their codes",
+        """
         SELECT p.person_id, p.display_name, count(DISTINCT cp.code) AS projects,
                count(DISTINCT cp.code) FILTER (WHERE cp.role = 'responsible') AS as_responsible,
                count(DISTINCT cp.code) FILTER (WHERE cp.role = 'coordinator') AS as_coordinator,
                list(DISTINCT cp.code ORDER BY cp.code) AS codes
         FROM card_people cp JOIN people p USING (person_id)
         GROUP BY p.person_id, p.display_name ORDER BY projects DESC, p.display_name""",
-    "projects_active_per_month": """
+        {
+            "person_id": "`people.person_id`", "display_name": "`people.display_name`",
+            "projects": "cards naming the person", "as_responsible": "cards naming the person in « Responsable »",
+            "as_coordinator": "cards naming the person in « Coordinateur »", "codes": "the cards' codes",
+        },
+    ),
+    "projects_active_per_month": View(
+        "the cards whose schedule covers each month, their codes, and their budgets prorated by day: a card's "
+        "`budget_max_mad` spread evenly over the days from `start_date` to `end_date`, so that the months of a "
+        "card add up to its budget (never the whole budget in every month)",
+        """
         WITH months AS (
             SELECT unnest(generate_series(
                 (SELECT date_trunc('month', min(start_date)) FROM cards),
                 (SELECT date_trunc('month', max(end_date)) FROM cards),
-                INTERVAL 1 MONTH))::DATE AS month)
-        SELECT month, count(c.code) AS active_projects,
-               sum(c.budget_max_mad) AS budget_max_mad_of_active
-        FROM months LEFT JOIN cards c ON c.start_date <= last_day(month) AND c.end_date >= month
-        GROUP BY month ORDER BY month""",
+                INTERVAL 1 MONTH))::DATE AS month),
+        active AS (
+            SELECT m.month, c.code, c.budget_max_mad,
+                   least(c.end_date, last_day(m.month)) - greatest(c.start_date, m.month) + 1 AS days,
+                   c.end_date - c.start_date + 1 AS card_days
+            FROM months m JOIN cards c ON c.start_date <= last_day(m.month) AND c.end_date >= m.month)
+        SELECT m.month, count(a.code) AS active_projects, list(a.code ORDER BY a.code) FILTER (WHERE a.code IS NOT NULL) AS codes,
+               count(a.budget_max_mad) AS with_amount,
+               round(sum(a.budget_max_mad * a.days / a.card_days), 2)::DECIMAL(18,2) AS budget_max_mad_prorated
+        FROM months m LEFT JOIN active a USING (month)
+        GROUP BY m.month ORDER BY m.month""",
+        {
+            "month": "first day of the month", "active_projects": "cards whose schedule covers a day of the month",
+            "codes": "their codes", "with_amount": "those of them with a budget amount",
+            "budget_max_mad_prorated": "sum over them of `budget_max_mad` × (days of the card in the month) / (days of the card), MAD",
+        },
+    ),
 }
 
 
@@ -93,16 +151,67 @@ def quantize(row: dict, schema: pa.Schema) -> dict:
     return out
 
 
+def duckdb_type(field: pa.Field) -> str:
+    kind = field.type
+    if pa.types.is_list(kind):
+        return duckdb_type(pa.field("item", kind.value_type)) + "[]"
+    if pa.types.is_decimal(kind):
+        return f"DECIMAL({kind.precision},{kind.scale})"
+    return {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.float64(): "DOUBLE", pa.bool_(): "BOOLEAN", pa.date32(): "DATE"}[kind]
+
+
+def create_table_sql(table: str) -> str:
+    """The table with its types from its model, NOT NULL where the model allows no null, its primary key and
+    its foreign keys."""
+    model = TABLES[table]
+    hints = typing.get_type_hints(model)
+    columns = []
+    for field in table_schema(table):
+        optional = type(None) in typing.get_args(hints[field.name])
+        columns.append(f"{field.name} {duckdb_type(field)}{'' if optional else ' NOT NULL'}")
+    if table in PRIMARY_KEYS:
+        columns.append(f"PRIMARY KEY ({PRIMARY_KEYS[table]})")
+    for (source, column), (target, target_column) in FOREIGN_KEYS.items():
+        if source == table:
+            columns.append(f"FOREIGN KEY ({column}) REFERENCES {target} ({target_column})")
+    return f"CREATE TABLE {table} (\n    " + ",\n    ".join(columns) + "\n)"
+
+
+def quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def comment_sql() -> list[str]:
+    """COMMENT ON every table, view and column, from the models' docstrings and field descriptions."""
+    statements = []
+    for table, model in TABLES.items():
+        statements.append(f"COMMENT ON TABLE {table} IS {quote(table_description(table))}")
+        for name, field in model.model_fields.items():
+            statements.append(f"COMMENT ON COLUMN {table}.{name} IS {quote(field.description or '')}")
+    for name, view in VIEWS.items():
+        statements.append(f"COMMENT ON VIEW {name} IS {quote(view.description)}")
+        for column, description in view.columns.items():
+            statements.append(f"COMMENT ON COLUMN {name}.{column} IS {quote(description)}")
+    return statements
+
+
+def table_description(table: str) -> str:
+    return " ".join((TABLES[table].__doc__ or "").split())
+
+
 def write_duckdb(folder: Path) -> None:
     import duckdb
 
     connection = duckdb.connect(str(folder / DATABASE))
     try:
-        for table in TABLES:
+        for table in TABLES:  # in order: a table after those its foreign keys point to
             path = (folder / f"{table}.parquet").as_posix().replace("'", "''")
-            connection.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet('{path}')")
-        for name, sql in VIEWS.items():
-            connection.execute(f"CREATE VIEW {name} AS {sql}")
+            connection.execute(create_table_sql(table))
+            connection.execute(f"INSERT INTO {table} SELECT * FROM read_parquet('{path}')")
+        for name, view in VIEWS.items():
+            connection.execute(f"CREATE VIEW {name} AS {view.sql}")
+        for statement in comment_sql():
+            connection.execute(statement)
     finally:
         connection.close()
 

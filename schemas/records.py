@@ -1,7 +1,11 @@
 """The dataset's tables: one pydantic model per table, every record validated before it is written.
 
 Column checks live here and only here: types, ranges, allowed values. ``TABLES`` names each table's model;
-the writer derives the DuckDB and Parquet column types from the models.
+the writer derives the DuckDB and Parquet column types from the models. This module is also the dataset's
+one documentation source: each model's docstring is its table's comment and each field's ``description`` its
+column's comment, in DuckDB (``COMMENT ON``), in the workbook's first sheet and in the README's tables
+(generated from here by ``python -m load.docs``, checked by ``tests/test_docs.py``). ``KEYS`` declares the
+primary and foreign keys.
 """
 
 from __future__ import annotations
@@ -18,37 +22,57 @@ FieldName = Literal[
 ]  # fmt: skip
 Money = Decimal
 
+CODE = "the card's canonical code (« Card codes »); joins `cards.code`"
+PAGE = "PDF page, 1-based (the file's page index)"
+PAGE_LABEL = "the page number printed on that page (« 54 » on PDF page 60); null where none is printed"
+
 
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class CardRecord(_Record):
-    code: str = Field(min_length=1, description="Sous Projet CODE, as printed")
-    code_canonical: str = Field(min_length=1)
-    title: str = Field(min_length=1, description="Sous Projet CODE : title")
-    section: str = Field(description="section header row above « Sous Projet »")
-    chapter: str | None = Field(description="chapter heading (I.1 … II.14) the card is printed under")
-    owner: str = Field(description="code prefix: establishment (HS, INO…) or function (FF, FIM…)")
+class OwnerRecord(_Record):
+    """One row per card owner: the establishment, directorate or function a card's code starts with."""
+
+    code: str = Field(min_length=1, description="the code prefix (HS, INO, DAMS, FF, FCOOP…)")
+    name: str = Field(min_length=1, description="its name, from the section headers of its cards (number and « (ABBR) » removed; the most printed form)")
     axis: Literal["I", "II"] | None = Field(description="I Axe Soins, II Axe Gouvernance")
-    page_first: int = Field(ge=1)
-    page_last: int = Field(ge=1)
-    responsibles: list[str] = Field(description="Responsable(s)")
-    entities: list[str] = Field(description="Entités concernées / Services concernés / Structure concernée")
-    coordinators: list[str] = Field(description="Coordinateur / Coordonnateur / Coordinatrice")
-    partners: list[str] = Field(description="Partenaire")
-    objectives: list[str] = Field(description="Objectifs")
-    actions: list[str] = Field(description="Actions")
-    indicators: list[str] = Field(description="Indicateurs")
-    target_values: list[str] = Field(description="Valeurs")
-    budget_text: str | None = Field(description="Budget, items joined by « ; »")
-    budget_min_mad: Money | None = Field(ge=0, max_digits=18, decimal_places=2, description="Budget, read")
-    budget_max_mad: Money | None = Field(ge=0, max_digits=18, decimal_places=2, description="Budget, read")
-    budget_category: str = Field(description="amount, none, not_stated, committed_elsewhere, external_funding, other, malformed")
-    schedule_text: str | None = Field(description="Calendrier, items joined by « ; »")
-    start_date: dt.date | None = Field(description="Calendrier, first day")
-    end_date: dt.date | None = Field(description="Calendrier, last day")
-    schedule_category: str = Field(description="dated, conditional, none")
+    kind: Literal["establishment", "directorate", "function"] = Field(description="establishment (hospital, institute), directorate (direction, division, nursing pillar) or function (axis II)")
+    entity: str = Field(description="the `entities.canonical` it is (through `entity_aliases`: HAS → HAR, HAY → HAA)")
+    glossary_names: list[str] = Field(description="its expansions in the plan's ABREVIATIONS glossary (two for HAS), empty when not in it")
+
+
+class CardRecord(_Record):
+    """One row per project card (fiche projet)."""
+
+    code: str = Field(min_length=1, description="canonical code (HMSRO-M1-25, SITS-01), the table's primary key")
+    code_printed: str = Field(min_length=1, description="« Sous Projet CODE : … », the code as printed")
+    title: str = Field(min_length=1, description="« Sous Projet CODE : title »")
+    section: str = Field(description="the section header row above « Sous Projet » (hospital or function)")
+    chapter: str | None = Field(description="the chapter the card is printed under, numbered as the Sommaire ranks them (I.1 … II.14)")
+    chapter_printed: str | None = Field(description="the same chapter's number as its heading prints it (II.08, II.14, II.15)")
+    owner: str = Field(description="the code's prefix: establishment (HS, INO…), directorate (DAMS…) or function (FF, FIM…); joins `owners.code`")
+    axis: Literal["I", "II"] | None = Field(description="I (Axe Soins, establishments) or II (Axe Gouvernance, functions)")
+    page_first: int = Field(ge=1, description="first PDF page the card is printed on")
+    page_first_label: str | None = Field(description="the page number printed on `page_first`")
+    page_last: int = Field(ge=1, description="last PDF page the card is printed on")
+    page_last_label: str | None = Field(description="the page number printed on `page_last`")
+    responsibles: list[str] = Field(description="« Responsable(s) » items, as printed")
+    entities: list[str] = Field(description="« Entités concernées » / « Services concernés » / « Structure concernée » items")
+    coordinators: list[str] = Field(description="« Coordinateur » / « Coordonnateur » / « Coordinatrice » items")
+    partners: list[str] = Field(description="« Partenaire » items")
+    objectives: list[str] = Field(description="« Objectifs » items")
+    actions: list[str] = Field(description="« Actions » items")
+    indicators: list[str] = Field(description="« Indicateurs » items")
+    target_values: list[str] = Field(description="« Valeurs » items (the cards that print targets in a row of their own)")
+    budget_text: str | None = Field(description="« Budget » items joined by « ; »; null when the cell prints none or only a dash")
+    budget_min_mad: Money | None = Field(ge=0, max_digits=18, decimal_places=2, description="the card's total read from « Budget », MAD (low end of a range; a Total line wins over the lines)")
+    budget_max_mad: Money | None = Field(ge=0, max_digits=18, decimal_places=2, description="the same, high end of a range")
+    budget_category: str = Field(description="amount, none (« - » or empty), not_stated, committed_elsewhere, external_funding, other or malformed")
+    schedule_text: str | None = Field(description="« Calendrier » items joined by « ; »")
+    start_date: dt.date | None = Field(description="first day read from « Calendrier »")
+    end_date: dt.date | None = Field(description="last day read from « Calendrier »")
+    schedule_category: str = Field(description="dated, conditional or none")
 
     @model_validator(mode="after")
     def _consistent(self) -> "CardRecord":
@@ -64,21 +88,22 @@ class CardRecord(_Record):
 
 
 class FieldItemRecord(_Record):
-    """Provenance: one row per item and page it is printed on."""
+    """Provenance of every printed item: one row per item and page it is printed on."""
 
-    code: str
-    field: str = Field(description="field named by the row's label (header, section for the card's own rows)")
-    label: str = Field(description="the label as printed")
-    item_index: int = Field(ge=0)
-    part: int = Field(ge=0, description="0, or 1 for the part of an item printed on the next page")
-    text: str
-    page: int = Field(ge=1)
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    reader: str = Field(description="pdfplumber, or pdfplumber+camelot where the second reader agreed")
-    flag: str | None = None
+    code: str = Field(description=CODE)
+    field: str = Field(description="the field its label names (responsibles, entities… ; header for « Sous Projet », section for the section row, unknown for a label not in the vocabulary)")
+    label: str = Field(description="the label cell as printed (« Entités concernées », « - Responsable »…)")
+    item_index: int = Field(ge=0, description="position of the item in its row")
+    part: int = Field(ge=0, description="0, or 1 for the part of an item printed on the next page (one row per page)")
+    text: str = Field(description="the item as printed, wrapped lines joined by one space")
+    page: int = Field(ge=1, description=PAGE)
+    page_label: str | None = Field(description=PAGE_LABEL)
+    x0: float = Field(description="left edge of the item's box, PDF points from the page's left")
+    top: float = Field(description="top edge, PDF points from the page's top")
+    x1: float = Field(description="right edge")
+    bottom: float = Field(description="bottom edge")
+    reader: str = Field(description="pdfplumber, or pdfplumber+camelot where the second reader read the same cell text")
+    flag: Literal["reader_disagreement", "placeholder"] | None = Field(default=None, description="reader_disagreement where the two readers differ; placeholder for a printed « - », « – » or empty item (not a value: not in the `cards` lists); else null")
 
     @model_validator(mode="after")
     def _box(self) -> "FieldItemRecord":
@@ -88,112 +113,165 @@ class FieldItemRecord(_Record):
 
 
 class BudgetLineRecord(_Record):
-    code: str
-    line_index: int = Field(ge=0)
-    text: str
-    amount_min_mad: Money | None = Field(ge=0, max_digits=18, decimal_places=2)
-    amount_max_mad: Money | None = Field(ge=0, max_digits=18, decimal_places=2)
-    kind: str
-    flags: list[str]
-    rule: str
-    page: int = Field(ge=1)
+    """Each « Budget » item read as an amount."""
+
+    code: str = Field(description=CODE)
+    line_index: int = Field(ge=0, description="position of the item in the « Budget » cell")
+    text: str = Field(description="the item as printed")
+    amount_min_mad: Money | None = Field(ge=0, max_digits=18, decimal_places=2, description="amount read, MAD (low end of a range)")
+    amount_max_mad: Money | None = Field(ge=0, max_digits=18, decimal_places=2, description="amount read, MAD (high end of a range)")
+    kind: str = Field(description="amount, estimate, total, text or malformed")
+    flags: list[str] = Field(description="ttc, estimate, per_unit…")
+    rule: str = Field(description="the reading rule applied")
+    page: int = Field(ge=1, description=PAGE)
+    page_label: str | None = Field(description=PAGE_LABEL)
 
 
 class SchedulePhaseRecord(_Record):
-    code: str
-    phase_index: int = Field(ge=0)
-    text: str
-    label: str | None
-    start_date: dt.date | None
-    end_date: dt.date | None
-    rule: str
-    page: int = Field(ge=1)
+    """Each « Calendrier » item read as dates."""
+
+    code: str = Field(description=CODE)
+    phase_index: int = Field(ge=0, description="position of the item in the « Calendrier » cell")
+    text: str = Field(description="the item as printed")
+    label: str | None = Field(description="« Action 1 », « Phase pilote »… where the item names its phase")
+    start_date: dt.date | None = Field(description="first day read")
+    end_date: dt.date | None = Field(description="last day read")
+    rule: str = Field(description="the reading rule applied")
+    page: int = Field(ge=1, description=PAGE)
+    page_label: str | None = Field(description=PAGE_LABEL)
 
 
 class IndicatorTargetRecord(_Record):
-    code: str
+    """Targets read from « Indicateurs » and « Valeurs »."""
+
+    code: str = Field(description=CODE)
     item_index: int = Field(ge=0, description="index of the Indicateurs/Valeurs item it was read from")
-    field: str
-    text: str
-    value: Decimal | None = Field(max_digits=18, decimal_places=4)
-    min: Decimal | None = Field(max_digits=18, decimal_places=4)
-    max: Decimal | None = Field(max_digits=18, decimal_places=4)
-    unit: str | None
-    comparator: str
-    year: int | None = Field(ge=2000, le=2100)
-    rule: str
-    page: int = Field(ge=1)
+    field: str = Field(description="indicators or values")
+    text: str = Field(description="the target as printed")
+    value: Decimal | None = Field(max_digits=18, decimal_places=4, description="the target's value")
+    min: Decimal | None = Field(max_digits=18, decimal_places=4, description="low end of a range")
+    max: Decimal | None = Field(max_digits=18, decimal_places=4, description="high end of a range")
+    unit: str | None = Field(description="%, enfants/an…")
+    comparator: str = Field(description="=, >, ≥, <, ≤")
+    year: int | None = Field(ge=2000, le=2100, description="the year the target is for, where printed")
+    rule: str = Field(description="the reading rule applied")
+    page: int = Field(ge=1, description=PAGE)
+    page_label: str | None = Field(description=PAGE_LABEL)
 
 
 class PersonRecord(_Record):
-    person_id: str
-    display_name: str
-    names: list[str]
+    """People named in « Responsable » and « Coordinateur » cells, clustered across spellings."""
+
+    person_id: str = Field(description="stable key derived from the person's name")
+    display_name: str = Field(description="the name as most often printed")
+    names: list[str] = Field(description="every printed form clustered into this person")
 
 
 class CardPersonRecord(_Record):
-    code: str
-    role: Literal["responsible", "coordinator"]
-    printed: str
-    title: str | None
-    kind: Literal["person", "role"]
-    person_id: str | None
-    score: float | None = Field(ge=0, le=100)
-    page: int = Field(ge=1)
+    """Each mention of a person or a role in a « Responsable » or « Coordinateur » cell."""
+
+    code: str = Field(description=CODE)
+    role: Literal["responsible", "coordinator"] = Field(description="responsible or coordinator")
+    printed: str = Field(description="the mention as printed")
+    title: str | None = Field(description="Pr, Dr, M., Mme…")
+    kind: Literal["person", "role"] = Field(description="person, or role such as « Chef DAMS »")
+    person_id: str | None = Field(description="joins `people.person_id`; null for a role")
+    score: float | None = Field(ge=0, le=100, description="rapidfuzz similarity to the person's name, 0–100")
+    page: int = Field(ge=1, description=PAGE)
+    page_label: str | None = Field(description=PAGE_LABEL)
 
 
 class EntityRecord(_Record):
-    canonical: str
-    name: str | None
-    kind: str
+    """Every entity: those « Entités concernées » cells name, every card owner, every entity the aliases table names."""
+
+    canonical: str = Field(description="HS, DAF, FF, « Neurologie A »…, the table's primary key")
+    name: str | None = Field(description="its name, from the plan's ABREVIATIONS glossary or section headers; null where the plan gives none")
+    kind: str = Field(description="establishment, directorate, division, function, service or unit")
+
+
+class EntityAliasRecord(_Record):
+    """The spellings of entities the plan uses (data/reference/entity_aliases.csv)."""
+
+    alias: str = Field(description="a spelling as printed (HSR, HAS, EHs…), the table's primary key")
+    canonical: str = Field(description="joins `entities.canonical`")
+    name: str | None = Field(description="the entity's name")
+    kind: str = Field(description="establishment, division or service")
 
 
 class CardEntityRecord(_Record):
-    code: str
-    printed: str
-    canonical: str | None
-    kind: str
-    rule: str
-    page: int = Field(ge=1)
+    """Each entity named in an « Entités concernées » cell."""
+
+    code: str = Field(description=CODE)
+    printed: str = Field(description="the entity as printed")
+    canonical: str | None = Field(description="joins `entities.canonical`; null when unresolved (and a finding says so)")
+    kind: str = Field(description="establishment, division, service, unit, or unresolved")
+    rule: str = Field(description="how it was resolved")
+    page: int = Field(ge=1, description=PAGE)
+    page_label: str | None = Field(description=PAGE_LABEL)
 
 
 class ListEntryRecord(_Record):
-    list_heading: str
-    row_index: int = Field(ge=0)
-    code: str | None
-    code_canonical: str | None
-    title: str
-    section: str | None
-    page: int = Field(ge=1)
-    card_code: str | None = Field(description="canonical code of the card found for this row")
+    """The rows of the « Liste des projets » tables."""
+
+    list_heading: str = Field(description="the list's heading as printed")
+    row_index: int = Field(ge=0, description="position of the row among all list rows")
+    code: str | None = Field(description="canonical code of the card the row announces (by code and title, else by title alone, else by code alone); null if none")
+    code_printed: str | None = Field(description="the code as the row prints it; null for a row without one")
+    code_printed_canonical: str | None = Field(description="the printed code's canonical form (differs from `code` where the list misprints or shifts codes)")
+    linked_by: Literal["code_and_title", "title", "code", "none"] = Field(description="how the row was tied to its card")
+    title: str = Field(description="the title as the row prints it")
+    section: str | None = Field(description="the row's section, where the list prints one")
+    page: int = Field(ge=1, description=PAGE)
+    page_label: str | None = Field(description=PAGE_LABEL)
 
 
 class FindingRecord(_Record):
-    kind: str
-    code: str | None
-    field: str | None
-    page: int | None
-    message: str
+    """Every data-quality issue the build found."""
+
+    kind: str = Field(description="list_without_card, list_code_differs, list_title_differs, card_not_listed, total_mismatch, malformed_amount, reader_disagreement, unknown_label, unresolved_entity")
+    code: str | None = Field(description="the card concerned (canonical); null when no card is (a list row without card)")
+    field: str | None = Field(description="the field concerned, where one is")
+    page: int | None = Field(description=PAGE)
+    page_label: str | None = Field(description=PAGE_LABEL)
+    message: str = Field(description="what was found, in full (both titles where two differ)")
 
 
 class RejectedRecord(_Record):
-    table_name: str
-    code: str | None
-    reason: str
+    """Records that failed validation, never dropped."""
+
+    table_name: str = Field(description="the table the record was meant for")
+    code: str | None = Field(description="the card code of the record, where it has one")
+    reason: str = Field(description="the validation error")
     record: str = Field(description="the record, as JSON")
 
 
+# Tables in the order they are created: a table's foreign keys point to tables above it.
 TABLES: dict[str, type[_Record]] = {
+    "entities": EntityRecord,
+    "entity_aliases": EntityAliasRecord,
+    "owners": OwnerRecord,
+    "people": PersonRecord,
     "cards": CardRecord,
     "field_items": FieldItemRecord,
     "budget_lines": BudgetLineRecord,
     "schedule_phases": SchedulePhaseRecord,
     "indicator_targets": IndicatorTargetRecord,
-    "people": PersonRecord,
     "card_people": CardPersonRecord,
-    "entities": EntityRecord,
     "card_entities": CardEntityRecord,
     "list_entries": ListEntryRecord,
     "findings": FindingRecord,
     "rejected": RejectedRecord,
+}
+
+CARD_TABLES = ("field_items", "budget_lines", "schedule_phases", "indicator_targets", "card_people", "card_entities", "list_entries", "findings")
+
+# Primary keys, and foreign keys as (table, column) -> (table, column).
+PRIMARY_KEYS: dict[str, str] = {"entities": "canonical", "entity_aliases": "alias", "owners": "code", "people": "person_id", "cards": "code"}
+FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
+    ("entity_aliases", "canonical"): ("entities", "canonical"),
+    ("owners", "entity"): ("entities", "canonical"),
+    ("cards", "owner"): ("owners", "code"),
+    **{(table, "code"): ("cards", "code") for table in CARD_TABLES},
+    ("card_people", "person_id"): ("people", "person_id"),
+    ("card_entities", "canonical"): ("entities", "canonical"),
 }

@@ -42,3 +42,16 @@ def test_every_table_and_column_is_documented() -> None:
             undocumented.append(table)
     assert undocumented == []
     assert all(f"`{view}`" in dataset for view in VIEWS)
+
+
+def test_the_readme_tables_are_the_descriptions_of_the_models() -> None:
+    """One source: the README's table docs are generated from the pydantic descriptions (``python -m load.docs``)
+    that DuckDB's comments and the workbook's first sheet also carry."""
+    from load.docs import readme_with_tables
+    from schemas.records import TABLES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme_with_tables(readme) == readme, "README.md is out of date: run .venv/bin/python -m load.docs"
+    for table, model in TABLES.items():
+        for name, field in model.model_fields.items():
+            assert f"| `{name}` |" in readme and field.description in readme, f"{table}.{name}"
