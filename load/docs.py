@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import typing
 from pathlib import Path
@@ -56,6 +57,13 @@ def readme_with_tables(readme: str) -> str:
 
 def main(argv: list[str]) -> int:
     readme = README.read_text(encoding="utf-8")
+    if "--cookbook" in argv:  # --cookbook DATABASE: the cookbook's answers from a built dataset
+        import duckdb
+
+        with duckdb.connect(argv[argv.index("--cookbook") + 1], read_only=True) as connection:
+            readme = readme_with_answers(readme, connection)
+        README.write_text(readme, encoding="utf-8")
+        return 0
     if BEGIN not in readme or END not in readme:
         print(f"error: {README} has no generated-tables markers", file=sys.stderr)
         return 2
@@ -67,6 +75,53 @@ def main(argv: list[str]) -> int:
         return 0
     README.write_text(wanted, encoding="utf-8")
     return 0
+
+
+
+# --- the cookbook -------------------------------------------------------------------------------------------
+
+COOKBOOK = "## Cookbook"
+ANSWER_ROWS = 3
+# a query, then its answer: a Markdown table and, when it was cut, the number of rows in all
+_SQL_BLOCK = re.compile(r"```sql\n(.*?)```\n(?:\n((?:\|[^\n]*\n)+(?:\n\(\d+ rows in all\)\n)?))?", re.DOTALL)
+
+
+def render_value(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "[" + ", ".join(render_value(item) for item in value) + "]"
+    return cell(str(value))
+
+
+def answer_table(connection, sql: str, limit: int = ANSWER_ROWS) -> str:
+    """The first rows of a query's answer as a Markdown table (and the count of rows)."""
+    cursor = connection.execute(sql)
+    header = [column[0] for column in cursor.description]
+    rows = cursor.fetchall()
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(render_value(value) for value in row) + " |" for row in rows[:limit]]
+    more = f"\n\n({len(rows)} rows in all)" if len(rows) > limit else ""
+    return "\n".join(lines) + more + "\n"
+
+
+def cookbook_queries(readme: str) -> list[tuple[str, str | None]]:
+    """(SQL, answer table as printed) of every query of the README's cookbook."""
+    section = readme[readme.index(COOKBOOK):]
+    section = section[: section.find("\n## ", 1)] if "\n## " in section[1:] else section
+    return [(match.group(1), match.group(2)) for match in _SQL_BLOCK.finditer(section)]
+
+
+def readme_with_answers(readme: str, connection) -> str:
+    start = readme.index(COOKBOOK)
+    stop = readme.find("\n## ", start + 1)
+    stop = len(readme) if stop < 0 else stop + 1
+    section = readme[start:stop]
+
+    def fill(match) -> str:
+        return f"```sql\n{match.group(1)}```\n\n{answer_table(connection, match.group(1))}"
+
+    return readme[:start] + _SQL_BLOCK.sub(fill, section) + readme[stop:]
 
 
 if __name__ == "__main__":
