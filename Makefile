@@ -19,13 +19,21 @@ all: setup  ## build $(OUT)/plan.duckdb and $(OUT)/*.parquet from $(PDF) (PDF=â€
 export: all  ## write $(OUT)/export/<table>.csv for every table and view and $(OUT)/export/plan.xlsx (builds $(OUT) first if needed)
 	@$(BIN)/python -m load.export $(OUT)
 
+.PHONY: notebook
+notebook: all  ## open notebooks/analyst.ipynb in Jupyter on $(OUT)/plan.duckdb (installs the notebook extra)
+	@$(BIN)/pip install -qq -e '.[dev,notebook]'
+	PLAN_DB=$(abspath $(OUT))/plan.duckdb $(BIN)/jupyter notebook notebooks/analyst.ipynb
+
 setup: $(BIN)/.installed  ## build the virtual environment from nothing (pinned dependencies)
 
+# pip -qq: errors only (not the warnings about package index locations that do not hold a package).
 $(BIN)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $@
+	@echo "setup: building $(VENV) (pinned dependencies of pyproject.toml)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install -qq --upgrade pip
+	@$(BIN)/pip install -qq -e '.[dev]'
+	@touch $@
+	@echo "setup: $(VENV) ready"
 
 test: setup  ## run the test suite
 	$(BIN)/pytest
