@@ -231,12 +231,13 @@ def card_lines_to_rows(
             if rows:
                 break
             continue
-        first = line.segments[0]
+        segments = split_at_column(line.segments, column)
+        first = segments[0]
         in_label_zone = first.x0 < column - 2
         untabled = bool(rows) and rows[-1].untabled and not starts_label(first.text)
         if in_label_zone and first.x1 <= column + 2 and not untabled:
             label_text = first.text
-            values = line.segments[1:]
+            values = segments[1:]
             current = rows[-1] if rows else None
             if current and continues_label(current, entry, label_text):
                 current.label = join_label(current.label, label_text)
@@ -255,20 +256,34 @@ def card_lines_to_rows(
             rows.append(row)
         elif in_label_zone:
             if rows and rows[-1].untabled:
-                rows[-1].lines.append((entry, line.segments))
+                rows[-1].lines.append((entry, segments))
             elif rows:
                 if not rows[-1].lines and label_field(rows[-1].label) is None and len(rows) > 1:
                     rows.pop()  # the heading of the prose that follows the card (« Conclusion »)
                 break
         else:
             if rows:
-                rows[-1].lines.append((entry, line.segments))
+                rows[-1].lines.append((entry, segments))
     for row in rows:
         if label_field(row.label) is None:
             findings.append(
                 Finding("unknown_label", card_code, None, row.label_boxes[0].page, f"{card_code}: label {row.label!r} is not in the vocabulary; kept as printed")
             )
     return rows
+
+
+def split_at_column(segments: list[Segment], column: float) -> list[Segment]:
+    """A label that fills its cell can print closer to its value than a cell gap: where the first segment's
+    words jump across the value column's edge, they are two cells. A word lying across the edge means the
+    line is not in two columns (text outside the table), and it stays whole."""
+    first = segments[0]
+    if not (first.x0 < column - 2 < column + 2 < first.x1) or any(word.x0 < column - 1 < word.x1 for word in first.words):
+        return segments
+    left = [word for word in first.words if word.x1 <= column - 1]
+    right = [word for word in first.words if word.x0 >= column - 1]
+    if not left or not right:
+        return segments
+    return [Segment(left), Segment(right), *segments[1:]]
 
 
 def continues_label(current: RowLines, entry: StreamLine, text: str) -> bool:
@@ -282,6 +297,9 @@ def continues_label(current: RowLines, entry: StreamLine, text: str) -> bool:
     if ruling_between(entry, current.label_bottom, line.top, line.segments[0].x0, line.segments[0].x1):
         return False
     if label_field(current.label) is not None:
+        # « Indicateur » is a label, but « Indicateur » / « s » is a word broken by a narrow cell
+        if label_field(current.label + text) is not None:
+            return True
         return starts_label(f"{current.label} {text}") and not starts_label(text)
     return starts_label(f"{current.label} {text}") or not starts_label(text)
 
@@ -301,6 +319,170 @@ def move_lines_below_rule(previous: RowLines, row: RowLines, entry: StreamLine) 
     if moved:
         previous.lines = [pair for pair in previous.lines if pair not in moved]
         row.lines = moved + row.lines
+
+
+# --- bands: which label a value line faces -----------------------------------------------------------
+
+
+@dataclass
+class Mark:
+    """A value line or a label line of a card on one page, with the row that holds it."""
+
+    top: float
+    bottom: float
+    row: int
+    pair: tuple[StreamLine, list[Segment]] | None = None  # None for a label line
+
+
+@dataclass
+class Band:
+    marks: list[Mark]
+
+    @property
+    def top(self) -> float:
+        return min(mark.top for mark in self.marks)
+
+    @property
+    def bottom(self) -> float:
+        return max(mark.bottom for mark in self.marks)
+
+    @property
+    def label_rows(self) -> set[int]:
+        return {mark.row for mark in self.marks if mark.pair is None}
+
+
+def page_marks(rows: list[RowLines], page: int) -> list[Mark]:
+    marks = []
+    for index, row in enumerate(rows):
+        if row.untabled:
+            continue
+        marks += [Mark(box.top, box.bottom, index) for box in row.label_boxes if box.page == page]
+        marks += [Mark(pair[0].line.top, pair[0].line.bottom, index, pair) for pair in row.lines if pair[0].number == page]
+    return sorted(marks, key=lambda mark: (mark.top, mark.pair is not None))
+
+
+def marks_to_blocks(marks: list[Mark]) -> list[Band]:
+    """Marks that share a height (a label and the value line beside it) form one block."""
+    blocks: list[Band] = []
+    for mark in marks:
+        if blocks and mark.top < blocks[-1].bottom - 0.5:
+            blocks[-1].marks.append(mark)
+        else:
+            blocks.append(Band([mark]))
+    return blocks
+
+
+def rule_between(page: PageLayout, upper: Band, lower: Band) -> bool:
+    """A horizontal rule between two bands, read between the middles of their facing lines: a line's box
+    can reach over a rule drawn close to it."""
+    last = max(upper.marks, key=lambda mark: mark.bottom)
+    first = min(lower.marks, key=lambda mark: mark.top)
+    return any((last.top + last.bottom) / 2 < y < (first.top + first.bottom) / 2 for y, x0, x1 in page.h_rulings)
+
+
+def blocks_to_bands(blocks: list[Band], page: PageLayout, size: float, settings: ExtractSettings, ruled: bool) -> list[Band]:
+    """Blocks grouped into the table's row bands. In a table with rules between its rows only the rules
+    separate rows; without them, a gap clearly wider than the gap between two lines of a paragraph does
+    (or separates two spaced items: see ``band_owners``)."""
+    if not blocks:
+        return []
+    gaps = [lower.top - upper.bottom for upper, lower in zip(blocks, blocks[1:])]
+    usual = max(min(gaps), 0.0) if gaps else 0.0  # between the lines of one paragraph, the narrowest
+    bands = [Band(list(blocks[0].marks))]
+    for upper, lower, gap in zip(blocks, blocks[1:], gaps):
+        if rule_between(page, upper, lower) or (not ruled and gap > usual + settings.row_gap_em * size):
+            bands.append(Band(list(lower.marks)))
+        else:
+            bands[-1].marks += lower.marks
+    return bands
+
+
+def values_above_label(band: Band) -> bool:
+    """A band of one row with value lines printed above its label: the card's labels are not set at the top
+    of their rows."""
+    if len(band.label_rows) != 1:
+        return False
+    label = min((mark for mark in band.marks if mark.pair is None), key=lambda mark: mark.top)
+    height = label.bottom - label.top
+    return any(mark.pair is not None and mark.top < label.top - 0.5 * height for mark in band.marks)
+
+
+def voting_band(band: Band) -> bool:
+    return len(band.label_rows) == 1 and sum(mark.pair is not None for mark in band.marks) > 1
+
+
+def band_owners(bands: list[Band], page: PageLayout, ruled: bool, next_row: int | None, top_aligned: bool) -> list[int | None]:
+    """The row each band belongs to: the one label it holds. A band without a label at the top of the page
+    goes on from the page before. Elsewhere, in a ruled table, it is a row whose label was carried to the
+    next page (a row split by the page break); without rules, it belongs to the label above where the
+    card's labels are set at the top of their rows, else it joins the band across the narrower gap (the one
+    above on a tie). None where it cannot be said: several labels in one band."""
+    owners: list[int | None] = [next(iter(band.label_rows)) if len(band.label_rows) == 1 else None for band in bands]
+    labelled = [bool(band.label_rows) for band in bands]
+    resolved = list(owners)
+    for index in range(1, len(bands)):
+        if labelled[index]:
+            continue
+        above = next((k for k in range(index - 1, -1, -1) if labelled[k]), None)
+        below = next((k for k in range(index + 1, len(bands)) if labelled[k]), None)
+        if ruled:
+            resolved[index] = next_row if below is None else None
+            continue
+        gap_above = bands[index].top - bands[index - 1].bottom
+        gap_below = bands[index + 1].top - bands[index].bottom if index + 1 < len(bands) else float("inf")
+        if below is not None and (above is None or (not top_aligned and gap_below < gap_above - 0.5)):
+            resolved[index] = owners[below]
+        elif above is not None:
+            resolved[index] = owners[above]
+        else:
+            resolved[index] = None
+    return resolved
+
+
+def ruled_rows(page: PageLayout, marks: list[Mark]) -> bool:
+    """Does a rule run between two of the card's labels on this page (a table ruled between its rows)?"""
+    labels = [mark for mark in marks if mark.pair is None]
+    if len(labels) < 2:
+        return any(labels[0].bottom < y for y, x0, x1 in page.h_rulings) if labels else False
+    return any(labels[0].bottom < y < labels[-1].top for y, x0, x1 in page.h_rulings)
+
+
+def rows_to_bands(rows: list[RowLines], size: float, settings: ExtractSettings) -> list[RowLines]:
+    """Give each value line to the label it faces, whatever the label's vertical alignment: a label sits
+    somewhere beside the block of value lines of its row (at its top, middle or bottom), so value lines
+    above a label may be its own. Tables with rules were banded by their rules already; this reads the
+    gaps between rows where there are none."""
+    pages = sorted({entry.number for row in rows for entry, _ in row.lines})
+    banded = []
+    for number in pages:
+        marks = page_marks(rows, number)
+        page = next(entry.page for row in rows for entry, _ in row.lines if entry.number == number)
+        ruled = ruled_rows(page, marks)
+        label_rows = [mark.row for mark in marks if mark.pair is None]
+        later = [index for index, row in enumerate(rows) if any(box.page > number for box in row.label_boxes) and not row.untabled]
+        next_row = min(later) if later and (not label_rows or min(later) > max(label_rows)) else None
+        banded.append((page, ruled, next_row, blocks_to_bands(marks_to_blocks(marks), page, size, settings, ruled)))
+    # How the card sets its labels, by a vote of its rows of several lines: one row that looks otherwise
+    # is more likely two rows printed without a gap between them.
+    votes = [values_above_label(band) for _, _, _, bands in banded for band in bands if voting_band(band)]
+    top_aligned = 2 * sum(votes) <= len(votes)
+    owner: dict[int, int] = {}
+    for page, ruled, next_row, bands in banded:
+        for band, row in zip(bands, band_owners(bands, page, ruled, next_row, top_aligned)):
+            if row is None:
+                continue
+            # where labels open their rows, a line above the label is the row above's
+            label_top = min((mark.top for mark in band.marks if mark.pair is None), default=float("inf"))
+            for mark in band.marks:
+                if mark.pair is not None and not (top_aligned and not ruled and mark.bottom <= label_top + 0.5):
+                    owner[id(mark.pair)] = row
+    pairs = [(index, pair) for index, row in enumerate(rows) for pair in row.lines]
+    regrouped = [
+        RowLines(row.label, row.label_boxes, [], row.label_bottom, row.label_page, row.untabled) for row in rows
+    ]
+    for index, pair in pairs:
+        regrouped[owner.get(id(pair), index)].lines.append(pair)
+    return regrouped
 
 
 # --- items -----------------------------------------------------------------------------------------------
@@ -544,6 +726,33 @@ def lines_to_item(lines: list[StreamLine], text: str) -> Item:
     return Item(text, [Box(page, *(round(value, 2) for value in box)) for page, box in boxes.items()])
 
 
+def header_first(header: Header) -> int:
+    """The stream index of the header's first line: its section row, or « Sous Projet » where it has none."""
+    return header.start if header.section_start is None else header.section_start
+
+
+def header_identity(header: Header) -> tuple[str, str, str]:
+    section = " ".join(entry.line.text for entry in header.section_lines)
+    return (" ".join(header.code.split()), " ".join(header.title.split()), " ".join(section.split()))
+
+
+def opens_page(stream: list[StreamLine], index: int) -> bool:
+    return index == 0 or stream[index - 1].number != stream[index].number
+
+
+def split_repeated_headers(stream: list[StreamLine], headers: list[Header]) -> tuple[list[Header], list[Header]]:
+    """(card openings, repeats): a header at the top of a page that prints again the card being read — same
+    code, title and section, as a table's « repeat header rows » does — continues that card."""
+    openings: list[Header] = []
+    repeats: list[Header] = []
+    for header in headers:
+        if openings and opens_page(stream, header_first(header)) and header_identity(header) == header_identity(openings[-1]):
+            repeats.append(header)
+        else:
+            openings.append(header)
+    return openings, repeats
+
+
 def card_starts(stream: list[StreamLine]) -> set[int]:
     """Stream indices where a card begins: its section row, or its header where it has none."""
     return {header.start if header.section_start is None else header.section_start for header in stream_to_headers(stream)}
@@ -562,12 +771,14 @@ def stream_to_cards(
     size = body_size(stream)
     card_rows = {position for header in headers for position in range(header.section_start if header.section_start is not None else header.start, header.end)}
     chapters = stream_to_chapters(stream, card_rows, size)
+    openings, repeats = split_repeated_headers(stream, headers)
+    repeated = {position for header in repeats for position in range(header_first(header), header.end)}
     cards: list[Card] = []
-    for position, header in enumerate(headers):
-        following = headers[position + 1] if position + 1 < len(headers) else None
-        stop = following.section_start if following and following.section_start is not None else (following.start if following else len(stream))
-        card_lines = stream[header.end : stop]
-        rows = card_lines_to_rows(card_lines, size, header.code, findings, settings)
+    for position, header in enumerate(openings):
+        following = openings[position + 1] if position + 1 < len(openings) else None
+        stop = header_first(following) if following else len(stream)
+        card_lines = [entry for index, entry in enumerate(stream[header.end : stop], header.end) if index not in repeated]
+        rows = rows_to_bands(card_lines_to_rows(card_lines, size, header.code, findings, settings), size, settings)
         value_lines = [segment for row in rows for entry, segments in row.lines for segment in segments]
         card_edge = max((segment.x1 for segment in value_lines), default=0.0)
         section_text = " ".join(entry.line.text for entry in header.section_lines)

@@ -6,6 +6,7 @@ points with a top-left origin, as pdfplumber gives them; a bbox is (x0, top, x1,
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from statistics import median
@@ -110,6 +111,7 @@ class PageLayout:
     v_rulings: list[tuple[float, float, float]] = field(default_factory=list)  # (x, top, bottom)
     char_count: int = 0
     image_count: int = 0
+    decoration: str = ""  # text dropped as page decoration (watermark, stamp), as read
 
 
 def page_words(page, settings: ExtractSettings) -> list[Word]:
@@ -243,8 +245,60 @@ def dedupe_chars(page):
     return page.filter(first_time)
 
 
+def char_angle(char) -> float:
+    """The angle (degrees) of a character's baseline; 0 for upright text."""
+    a, b = char["matrix"][0], char["matrix"][1]
+    return math.degrees(math.atan2(b, a)) if (a or b) else 0.0
+
+
+def luminance(color) -> float:
+    """0 for black ink, 1 for white, from a gray, RGB or CMYK fill; 0 where the colour is a pattern."""
+    if not isinstance(color, (tuple, list)) or not all(isinstance(value, (int, float)) for value in color):
+        return 0.0
+    if len(color) == 1:
+        return float(color[0])
+    if len(color) == 3:
+        red, green, blue = color
+    elif len(color) == 4:
+        cyan, magenta, yellow, black = color
+        red, green, blue = ((1 - value) * (1 - black) for value in (cyan, magenta, yellow))
+    else:
+        return 0.0
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def decoration_chars(chars: list[dict], settings: ExtractSettings) -> list[dict]:
+    """Characters that are page decoration, not content: set at an angle (a diagonal watermark), or much
+    larger than the page's body text and either light or printed over other text (a stamp)."""
+    upright = [char for char in chars if abs(char_angle(char)) <= settings.decoration_max_angle and not char["text"].isspace()]
+    if not upright:
+        return [char for char in chars if abs(char_angle(char)) > settings.decoration_max_angle]
+    body = median(float(char["size"]) for char in upright)
+    body_chars = [char for char in upright if float(char["size"]) < settings.decoration_size_ratio * body]
+
+    def over_text(char) -> bool:
+        return any(
+            other["x0"] < char["x1"] and char["x0"] < other["x1"] and other["top"] < char["bottom"] and char["top"] < other["bottom"]
+            for other in body_chars
+        )
+
+    decoration = []
+    for char in chars:
+        if abs(char_angle(char)) > settings.decoration_max_angle:
+            decoration.append(char)
+        elif float(char["size"]) >= settings.decoration_size_ratio * body and (
+            luminance(char.get("non_stroking_color")) >= settings.decoration_min_luminance or over_text(char)
+        ):
+            decoration.append(char)
+    return decoration
+
+
 def page_to_layout(page, settings: ExtractSettings) -> PageLayout:
     page = dedupe_chars(page)
+    dropped = decoration_chars(page.chars, settings)
+    if dropped:
+        ids = {id(char) for char in dropped}
+        page = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in ids)
     h_rulings, v_rulings = page_rulings(page)
     layout = PageLayout(
         number=page.page_number,
@@ -254,6 +308,7 @@ def page_to_layout(page, settings: ExtractSettings) -> PageLayout:
         v_rulings=v_rulings,
         char_count=len(page.chars),
         image_count=len(page.images),
+        decoration="".join(char["text"] for char in dropped),
     )
     for words in words_to_lines(page_words(page, settings), page.page_number):
         layout.lines.append(Line(page.page_number, line_to_segments(words, v_rulings, settings)))

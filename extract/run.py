@@ -7,10 +7,26 @@ from pathlib import Path
 from extract.cards import card_starts, layouts_to_stream, stream_to_cards
 from extract.errors import NotThePlanError
 from extract.lists import stream_to_list_rows
-from extract.model import Extraction
+from extract.layout import PageLayout
+from extract.model import Extraction, Finding
 from extract.pdf import read_layouts
 from extract.settings import ExtractSettings
 from extract.verify import verify
+
+
+def decoration_findings(layouts: list[PageLayout]) -> list[Finding]:
+    """One finding per page that had text dropped as decoration, with what was dropped."""
+    return [
+        Finding(
+            "page_decoration",
+            None,
+            None,
+            layout.number,
+            f"page {layout.number}: {len(layout.decoration)} characters of page decoration (watermark, stamp) left out: {layout.decoration[:80]!r}",
+        )
+        for layout in layouts
+        if layout.decoration
+    ]
 
 
 def extract_plan(path: Path | str, settings: ExtractSettings | dict | None = None) -> Extraction:
@@ -24,5 +40,6 @@ def extract_plan(path: Path | str, settings: ExtractSettings | dict | None = Non
         raise NotThePlanError(f"{path}: no project card (« Sous Projet CODE : title ») in its {len(layouts)} pages; not an action plan")
     extraction = Extraction(str(path), len(layouts), cards, stream_to_list_rows(stream, card_starts(stream)), findings)
     ruled_pages = {layout.number for layout in layouts if layout.v_rulings}
+    extraction.findings = decoration_findings(layouts) + extraction.findings
     extraction.findings += verify(extraction, path, ruled_pages, uncertain, settings)
     return extraction

@@ -16,10 +16,19 @@ class ExtractSettings(BaseModel):
     cell_gap_em: float = 0.8
     # Lines: a gap between two lines of one paragraph is below this many line heights; above it, a new item.
     paragraph_gap: float = 0.55
+    # Rows of a table without rules: a gap this many font sizes wider than the usual gap between lines
+    # separates two rows.
+    row_gap_em: float = 0.25
     # Running headers and footers: text repeated at the same height on this share of the pages is dropped.
     furniture_share: float = 0.3
     # Page margins (share of the page height) where running headers and footers are looked for.
     furniture_band: float = 0.08
+    # Page decoration: characters set at more than this angle (degrees) are a watermark, not content.
+    decoration_max_angle: float = 2.0
+    # ... and upright characters this many times the page's body size, when light or printed over text (a stamp).
+    decoration_size_ratio: float = 2.0
+    # Luminance (0 black, 1 white) from which large text counts as light.
+    decoration_min_luminance: float = 0.35
     # Worker processes for reading pages; 0 means one per core.
     workers: int = Field(default=0, ge=0)
     # Second reader (camelot lattice) on ruled card pages: "off", "uncertain" pages only, or "all".

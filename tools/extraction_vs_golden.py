@@ -71,11 +71,19 @@ def score_items(comparison: Comparison, name: str, code: str, golden: list[str],
                 comparison.differences.append(f"{code} {name}: golden {golden[a0:a1]!r} extracted {extracted[b0:b1]!r}")
 
 
+def code_key(printed: str) -> str:
+    """The canonical code, or the printed text where it is not a card code (then an invented card)."""
+    try:
+        return canonical_code(printed)
+    except ValueError:
+        return printed
+
+
 def compare(extraction: Extraction, golden_cards: list[GoldenCard]) -> Comparison:
     comparison = Comparison(len(golden_cards))
     extracted = {}
     for card in extraction.cards:
-        extracted.setdefault(canonical_code(card.code), card)
+        extracted.setdefault(code_key(card.code), card)
     golden_codes = {card.code_canonical for card in golden_cards}
     comparison.invented = sorted(code for code in extracted if code not in golden_codes)
     for golden in golden_cards:
