@@ -263,6 +263,8 @@ def card_lines_to_rows(
                 break
         else:
             if rows:
+                if rows[-1].untabled and not rows[-1].lines:
+                    rows[-1].untabled = False  # a label alone on its line, its value in the value column
                 rows[-1].lines.append((entry, segments))
     for row in rows:
         if label_field(row.label) is None:

@@ -316,34 +316,36 @@ def page_to_layout(page, settings: ExtractSettings) -> PageLayout:
 
 
 _NUMBERS = re.compile(r"\d+")
+PAGE_NUMBER = re.compile(r"(page\s*)?#(\s*(/|sur)\s*#)?|-\s*#\s*-")
 
 
-def furniture_key(line: Line) -> str:
-    return _NUMBERS.sub("#", line.text.lower()).strip()
+def furniture_key(text: str) -> str:
+    return _NUMBERS.sub("#", text.lower()).strip()
 
 
 def drop_furniture(pages: list[PageLayout], settings: ExtractSettings) -> list[PageLayout]:
-    """Remove running headers, footers and page numbers: text in the top or bottom band of the page that is a
-    bare page number or repeats at the same height on many pages."""
+    """Remove running headers, footers and page numbers: lines in the top or bottom band of the page that
+    are a bare page number, or that hold a piece of text repeated at the same height on many pages (the
+    plan's title beside a chapter name that changes, a logo's lines)."""
+
     def in_band(line: Line, page: PageLayout) -> bool:
         band = settings.furniture_band * page.height
         return line.bottom < band or line.top > page.height - band
 
+    def keys(line: Line) -> set[tuple[str, int]]:
+        return {(furniture_key(segment.text), round(segment.top / settings.furniture_height_step)) for segment in line.segments}
+
     counts: dict[tuple[str, int], int] = {}
     for page in pages:
-        for key in {(furniture_key(line), round(line.top / 6)) for line in page.lines if in_band(line, page)}:
+        for key in {key for line in page.lines if in_band(line, page) for key in keys(line)}:
             counts[key] = counts.get(key, 0) + 1
     threshold = max(3, settings.furniture_share * len(pages))
+
+    def furniture(line: Line, page: PageLayout) -> bool:
+        if not in_band(line, page):
+            return False
+        return bool(PAGE_NUMBER.fullmatch(furniture_key(line.text))) or any(counts.get(key, 0) >= threshold for key in keys(line))
+
     for page in pages:
-        page.lines = [
-            line
-            for line in page.lines
-            if not (
-                in_band(line, page)
-                and (
-                    re.fullmatch(r"(page\s*)?#(\s*(/|sur)\s*#)?|-\s*#\s*-", furniture_key(line))
-                    or counts.get((furniture_key(line), round(line.top / 6)), 0) >= threshold
-                )
-            )
-        ]
+        page.lines = [line for line in page.lines if not furniture(line, page)]
     return pages
