@@ -263,7 +263,7 @@ def card_lines_to_rows(
                 break
         else:
             if rows:
-                if rows[-1].untabled and not rows[-1].lines:
+                if rows[-1].untabled and all(segments_[0].x0 >= column - 2 for _, segments_ in rows[-1].lines):
                     rows[-1].untabled = False  # a label alone on its line, its value in the value column
                 rows[-1].lines.append((entry, segments))
     for row in rows:
@@ -356,10 +356,9 @@ class Band:
 def page_marks(rows: list[RowLines], page: int) -> list[Mark]:
     marks = []
     for index, row in enumerate(rows):
-        if row.untabled:
-            continue
         marks += [Mark(box.top, box.bottom, index) for box in row.label_boxes if box.page == page]
-        marks += [Mark(pair[0].line.top, pair[0].line.bottom, index, pair) for pair in row.lines if pair[0].number == page]
+        if not row.untabled:
+            marks += [Mark(pair[0].line.top, pair[0].line.bottom, index, pair) for pair in row.lines if pair[0].number == page]
     return sorted(marks, key=lambda mark: (mark.top, mark.pair is not None))
 
 
@@ -382,14 +381,19 @@ def rule_between(page: PageLayout, upper: Band, lower: Band) -> bool:
     return any((last.top + last.bottom) / 2 < y < (first.top + first.bottom) / 2 for y, x0, x1 in page.h_rulings)
 
 
-def blocks_to_bands(blocks: list[Band], page: PageLayout, size: float, settings: ExtractSettings, ruled: bool) -> list[Band]:
+def block_gaps(blocks: list[Band]) -> list[float]:
+    return [lower.top - upper.bottom for upper, lower in zip(blocks, blocks[1:])]
+
+
+def blocks_to_bands(
+    blocks: list[Band], page: PageLayout, size: float, settings: ExtractSettings, ruled: bool, usual: float
+) -> list[Band]:
     """Blocks grouped into the table's row bands. In a table with rules between its rows only the rules
-    separate rows; without them, a gap clearly wider than the gap between two lines of a paragraph does
-    (or separates two spaced items: see ``band_owners``)."""
+    separate rows; without them, a gap clearly wider than ``usual``, the gap between two lines of a
+    paragraph, does (or separates two spaced items: see ``band_owners``)."""
     if not blocks:
         return []
-    gaps = [lower.top - upper.bottom for upper, lower in zip(blocks, blocks[1:])]
-    usual = max(min(gaps), 0.0) if gaps else 0.0  # between the lines of one paragraph, the narrowest
+    gaps = block_gaps(blocks)
     bands = [Band(list(blocks[0].marks))]
     for upper, lower, gap in zip(blocks, blocks[1:], gaps):
         if rule_between(page, upper, lower) or (not ruled and gap > usual + settings.row_gap_em * size):
@@ -455,15 +459,18 @@ def rows_to_bands(rows: list[RowLines], size: float, settings: ExtractSettings) 
     above a label may be its own. Tables with rules were banded by their rules already; this reads the
     gaps between rows where there are none."""
     pages = sorted({entry.number for row in rows for entry, _ in row.lines})
+    page_blocks = {number: marks_to_blocks(page_marks(rows, number)) for number in pages}
+    # the narrowest gap of the card: between two lines of one paragraph
+    usual = max(min((gap for blocks in page_blocks.values() for gap in block_gaps(blocks)), default=0.0), 0.0)
     banded = []
     for number in pages:
-        marks = page_marks(rows, number)
+        marks = [mark for block in page_blocks[number] for mark in block.marks]
         page = next(entry.page for row in rows for entry, _ in row.lines if entry.number == number)
         ruled = ruled_rows(page, marks)
         label_rows = [mark.row for mark in marks if mark.pair is None]
         later = [index for index, row in enumerate(rows) if any(box.page > number for box in row.label_boxes) and not row.untabled]
         next_row = min(later) if later and (not label_rows or min(later) > max(label_rows)) else None
-        banded.append((page, ruled, next_row, blocks_to_bands(marks_to_blocks(marks), page, size, settings, ruled)))
+        banded.append((page, ruled, next_row, blocks_to_bands(page_blocks[number], page, size, settings, ruled, usual)))
     # How the card sets its labels, by a vote of its rows of several lines: one row that looks otherwise
     # is more likely two rows printed without a gap between them.
     votes = [values_above_label(band) for _, _, _, bands in banded for band in bands if voting_band(band)]
@@ -675,13 +682,65 @@ def row_to_value_lines(row: RowLines) -> list[ValueLine]:
     ]
 
 
+def is_glyph_only(line: ValueLine) -> bool:
+    return all(word.text in bullet_glyphs() for word in line.words)
+
+
+def without_glyph(line: ValueLine) -> ValueLine:
+    return ValueLine(line.words, line.entry, None)
+
+
+def free_glyph_column(lines: list[ValueLine], edge: float, settings: ExtractSettings) -> tuple[list[ValueLine], int | None]:
+    """Bullets typed in a column of their own, one a line, do not stand beside the items they open once an
+    item wraps: a glyph alone on its line, or a glyph on a line that its words say is a wrap (« de » above,
+    lower case here), tells so. Then the glyphs only count the items: the text lines without glyphs, and
+    that count. Elsewhere (glyphs beside the first line of their items): the lines as they are, and None."""
+    glyph_only = [line for line in lines if is_glyph_only(line)]
+    text = [line for line in lines if not is_glyph_only(line)]
+    misplaced = any(
+        line.glyph is not None and line_break(above, without_glyph(line), edge, settings) is True
+        for above, line in zip(text, text[1:])
+    )
+    if not text or not (glyph_only or misplaced):
+        return lines, None
+    count = len(glyph_only) + sum(line.glyph is not None for line in text)
+    return [without_glyph(line) for line in text], count
+
+
+def item_start_score(lines: list[ValueLine], index: int) -> int:
+    """How strongly the words say that line ``index`` opens an item: the line above closes on « . » or
+    « ; », and this one opens with a capital or an acronym."""
+    first = lines[index].words[0].text
+    return 2 * ends_closed(lines[index - 1]) + (opens_item(first) or is_acronym(first))
+
+
+def breaks_for_count(lines: list[ValueLine], breaks: list[bool | None], count: int) -> list[bool | None]:
+    """Breaks that make exactly ``count`` items: the undecided lines most likely to open an item do. Where
+    the layout's sure breaks already make more items, or too few lines are undecided, the count and the
+    layout disagree: the breaks stay as the layout says and the row stays uncertain."""
+    opened = sum(1 for index, value in enumerate(breaks) if index and value is False)
+    undecided = [index for index, value in enumerate(breaks) if index and value is None]
+    need = count - 1 - opened
+    if need < 0 or need > len(undecided):
+        return breaks
+    ranked = sorted(undecided, key=lambda index: -item_start_score(lines, index))
+    chosen = set(ranked[:need])
+    return [False if index in chosen else (True if value is None else value) for index, value in enumerate(breaks)]
+
+
 def rows_to_items(rows: list[RowLines], card_edge: float, settings: ExtractSettings, uncertain: set[int]) -> list[list[Item]]:
     """Each row's items; a row with too few items to show a punctuation habit follows its card's."""
     row_lines = [row_to_value_lines(row) for row in rows]
     # Untabled text is set in the page's text frame, not in the card's value column: its own lines say
     # where it wraps.
     row_edges = [max((line.x1 for line in lines), default=card_edge) if row.untabled else card_edge for row, lines in zip(rows, row_lines)]
+    counted = [free_glyph_column(lines, edge, settings) for lines, edge in zip(row_lines, row_edges)]
+    row_lines = [lines for lines, _ in counted]
     row_breaks = [lines_to_breaks(lines, edge, settings) for lines, edge in zip(row_lines, row_edges)]
+    row_breaks = [
+        breaks if count is None else breaks_for_count(lines, breaks, count)
+        for lines, breaks, (_, count) in zip(row_lines, row_breaks, counted)
+    ]
     card_habit = punctuation_habit([end for lines, breaks in zip(row_lines, row_breaks) for end in sure_ends(lines, breaks)])
     return [
         lines_to_items(lines, breaks, card_habit, uncertain) if lines else []
