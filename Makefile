@@ -8,12 +8,13 @@ BIN := $(VENV)/bin
 PDF ?= data/raw/plan_actions_2025.pdf
 OUT ?= data/clean
 VERIFY ?= uncertain
+CORRECTIONS ?= data/corrections.csv
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-all: setup  ## build $(OUT)/plan.duckdb and $(OUT)/*.parquet from $(PDF) (PDF=… OUT=… VERIFY=off|uncertain|all)
-	@$(BIN)/python -m load $(PDF) --out $(OUT) --verify $(VERIFY) $(if $(QUIET),-q,)
+all: setup  ## build $(OUT)/plan.duckdb and $(OUT)/*.parquet from $(PDF) (PDF=… OUT=… VERIFY=off|uncertain|all CORRECTIONS=…)
+	@$(BIN)/python -m load $(PDF) --out $(OUT) --verify $(VERIFY) --corrections $(CORRECTIONS) $(if $(QUIET),-q,)
 
 .PHONY: export
 export: all  ## write $(OUT)/export/<table>.csv for every table and view and $(OUT)/export/plan.xlsx (builds $(OUT) first if needed)

@@ -1,4 +1,4 @@
-"""``python -m load PDF [--out DIR] [-q] [--verify off|uncertain|all] [--force]``
+"""``python -m load PDF [--out DIR] [-q] [--verify off|uncertain|all] [--force] [--corrections CSV]``
 
 Builds the dataset; on bad input prints one line on stderr and exits non-zero, never a traceback.
 """
@@ -18,6 +18,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--verify", choices=["off", "uncertain", "all"], default="uncertain",
                         help="second reader (camelot) on: no page, pages where item boundaries were uncertain, every ruled card page")  # fmt: skip
     parser.add_argument("--force", action="store_true", help="rebuild even if the PDF and the code are unchanged")
+    parser.add_argument("--corrections", type=Path, default=None,
+                        help="corrections file (default: data/corrections.csv of the repository; a missing file means no corrections)")  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -25,10 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     from extract.errors import PlanToDataError
     from load.build import build
+    from load.corrections import DEFAULT_PATH
 
     settings = {"verify": args.verify, "progress": not args.quiet}
     try:
-        summary = build(args.pdf, args.out, settings, force=args.force)
+        summary = build(args.pdf, args.out, settings, force=args.force, corrections=args.corrections or DEFAULT_PATH)
     except PlanToDataError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -6,6 +6,7 @@ import hashlib
 import json
 import shutil
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +24,14 @@ class Summary:
     rejected: int
     out: Path
     cached: bool = False
+    corrections: dict[str, int] | None = None  # rows of the corrections file by status
 
     def line(self) -> str:
         state = "up to date" if self.cached else "built"
-        return f"{self.out}: {state} — {self.cards} cards, {self.items} items, {self.findings} findings, {self.rejected} rejected"
+        line = f"{self.out}: {state} — {self.cards} cards, {self.items} items, {self.findings} findings, {self.rejected} rejected"
+        if self.corrections:
+            line += " — corrections: " + ", ".join(f"{count} {status}" for status, count in sorted(self.corrections.items()))
+        return line
 
 
 def code_version() -> str:
@@ -47,8 +52,10 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def build_key(pdf: Path, settings: dict) -> str:
-    return hashlib.sha256(f"{file_hash(pdf)}|{code_version()}|{json.dumps(settings, sort_keys=True)}".encode()).hexdigest()
+def build_key(pdf: Path, settings: dict, corrections: Path | None = None) -> str:
+    """The PDF, the code, the settings and the corrections file: a change of any of them rebuilds."""
+    corrected = file_hash(corrections) if corrections is not None and corrections.is_file() else "no corrections"
+    return hashlib.sha256(f"{file_hash(pdf)}|{code_version()}|{json.dumps(settings, sort_keys=True)}|{corrected}".encode()).hexdigest()
 
 
 def cached_summary(out: Path, key: str) -> Summary | None:
@@ -58,34 +65,41 @@ def cached_summary(out: Path, key: str) -> Summary | None:
     info = json.loads(info_path.read_text(encoding="utf-8"))
     if info.get("key") != key:
         return None
-    return Summary(info["cards"], info["items"], info["findings"], info["rejected"], out, cached=True)
+    return Summary(info["cards"], info["items"], info["findings"], info["rejected"], out, cached=True, corrections=info.get("corrections"))
 
 
-def build(pdf: Path, out: Path, settings: dict, force: bool = False) -> Summary:
+def build(pdf: Path, out: Path, settings: dict, force: bool = False, corrections: Path | None = None) -> Summary:
+    """``corrections``: the corrections file (``load.corrections``); None or a missing file, no corrections."""
     from extract.pdf import check_file
+    from load.corrections import read_corrections
 
     check_file(pdf)
-    key = build_key(pdf, settings)
+    fixes = read_corrections(corrections)  # a bad file stops here, before anything is written
+    key = build_key(pdf, settings, corrections)
     if not force:
         cached = cached_summary(out, key)
         if cached:
             return cached
     # Imported here so that an up-to-date check stays fast.
     from extract.run import extract_plan
+    from load.corrections import correct_extraction
     from load.printed import read_printed
-    from load.tables import extraction_to_rows, validate_rows
+    from load.tables import extraction_to_rows, validate_rows, with_corrections
     from load.write import replace_folder, staging_folder, write_duckdb, write_parquet
 
-    extraction = extract_plan(pdf, settings)
-    rows = validate_rows(extraction_to_rows(extraction, read_printed(pdf)))
+    extraction, item_outcomes = correct_extraction(extract_plan(pdf, settings), fixes)
+    printed = read_printed(pdf)
+    rows = validate_rows(with_corrections(extraction_to_rows(extraction, printed), fixes, item_outcomes, printed))
     staging = staging_folder(out)
     try:
         write_parquet(rows, staging)
         write_duckdb(staging)
-        summary = Summary(len(rows["cards"]), len(rows["field_items"]), len(rows["findings"]), len(rows["rejected"]), out)
+        statuses = dict(Counter(row["status"] for row in rows["corrections"]))
+        summary = Summary(len(rows["cards"]), len(rows["field_items"]), len(rows["findings"]), len(rows["rejected"]), out, corrections=statuses)
         info = {"key": key, "pdf": str(pdf), "pdf_sha256": file_hash(pdf), "pages": extraction.page_count,
                 "verified_pages": len(extraction.verified_pages), "cards": summary.cards, "items": summary.items,
-                "findings": summary.findings, "rejected": summary.rejected}  # fmt: skip
+                "findings": summary.findings, "rejected": summary.rejected, "corrections": statuses,
+                "corrections_file": str(corrections) if corrections is not None and corrections.is_file() else None}  # fmt: skip
         (staging / BUILD_INFO).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         replace_folder(staging, out)
     except BaseException:

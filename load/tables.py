@@ -23,6 +23,8 @@ from normalize.entities import split_entities
 from normalize.people import cluster_people, split_mentions
 from normalize.targets import parse_targets
 from normalize.vocabulary import fold
+from load.corrections import (Correction, Outcome, correction_findings, correction_rows, extracted_text, is_corrected,
+                              is_deleted, override_cards)
 from load.printed import PrintedPages, chapter_headings, printed_chapters
 from schemas.records import FOREIGN_KEYS, TABLES
 
@@ -41,8 +43,11 @@ def is_placeholder(text: str) -> bool:
 
 
 def field_items(card: Card, name: str, placeholders: bool = False) -> list[Item]:
-    """The items of a card's field, without the placeholders unless asked for."""
-    return [item for row in card.rows if row.field == name for item in row.items if placeholders or not is_placeholder(item.text)]
+    """The items of a card's field, without the placeholders unless asked for, never those a correction deleted."""
+    return [
+        item for row in card.rows if row.field == name for item in row.items
+        if not is_deleted(item) and (placeholders or not is_placeholder(item.text))
+    ]  # fmt: skip
 
 
 def texts(card: Card, name: str, placeholders: bool = False) -> list[str]:
@@ -107,7 +112,8 @@ def item_rows(code: str, name: str, label: str, index: int, item: Item, printed:
         {
             "code": code, "field": name, "label": label, "item_index": index, "part": part, "text": item.text,
             "page": box.page, "page_label": printed.label(box.page), "x0": box.x0, "top": box.top, "x1": box.x1,
-            "bottom": box.bottom, "reader": item.reader, "flag": flag,
+            "bottom": box.bottom, "reader": item.reader, "flag": flag, "corrected": is_corrected(item),
+            "extracted_text": extracted_text(item),
         }  # fmt: skip
         for part, box in enumerate(item.boxes)
     ]
@@ -413,6 +419,17 @@ def extraction_to_rows(extraction: Extraction, printed: PrintedPages | None = No
         "findings": findings,
         "rejected": [],
     }
+
+
+def with_corrections(rows: Rows, corrections: list[Correction], item_outcomes: list[Outcome], printed: PrintedPages | None = None) -> Rows:
+    """The rows with the card-value overrides applied, the ``corrections`` table (every row of the file and its
+    status) and a finding for every correction not applied (``load.corrections``)."""
+    printed = printed or PrintedPages()
+    cards, card_outcomes = override_cards(rows["cards"], corrections)
+    outcomes = item_outcomes + card_outcomes
+    codes = {card["code"] for card in cards}
+    findings = [finding(kind, code, field, page, message, printed) for kind, code, field, page, message in correction_findings(outcomes, codes)]
+    return {**rows, "cards": cards, "findings": rows["findings"] + findings, "corrections": correction_rows(outcomes)}
 
 
 def validate_rows(rows: Rows) -> Rows:

@@ -103,7 +103,9 @@ class FieldItemRecord(_Record):
     x1: float = Field(description="right edge")
     bottom: float = Field(description="bottom edge")
     reader: str = Field(description="pdfplumber, or pdfplumber+camelot where the second reader read the same cell text")
-    flag: Literal["reader_disagreement", "placeholder"] | None = Field(default=None, description="reader_disagreement where the two readers differ; placeholder for a printed « - », « – » or empty item (not a value: not in the `cards` lists); else null")
+    flag: Literal["reader_disagreement", "placeholder", "deleted"] | None = Field(default=None, description="reader_disagreement where the two readers differ; placeholder for a printed « - », « – » or empty item (not a value: not in the `cards` lists); deleted for an item a correction says does not exist (not in the `cards` lists nor read); else null")
+    corrected: bool = Field(default=False, description="true where a row of the corrections file replaced the item's text (`corrections`, status applied)")
+    extracted_text: str = Field(description="the item as the extractor read it, before any correction (equal to `text` where not corrected)")
 
     @model_validator(mode="after")
     def _box(self) -> "FieldItemRecord":
@@ -228,12 +230,28 @@ class ListEntryRecord(_Record):
 class FindingRecord(_Record):
     """Every data-quality issue the build found."""
 
-    kind: str = Field(description="list_without_card, list_code_differs, list_title_differs, card_not_listed, total_mismatch, malformed_amount, reader_disagreement, unknown_label, unresolved_entity")
+    kind: str = Field(description="list_without_card, list_code_differs, list_title_differs, card_not_listed, total_mismatch, malformed_amount, reader_disagreement, unknown_label, unresolved_entity, stale_correction, unknown_correction_target, invalid_correction")
     code: str | None = Field(description="the card concerned (canonical); null when no card is (a list row without card)")
     field: str | None = Field(description="the field concerned, where one is")
     page: int | None = Field(description=PAGE)
     page_label: str | None = Field(description=PAGE_LABEL)
     message: str = Field(description="what was found, in full (both titles where two differ)")
+
+
+class CorrectionRecord(_Record):
+    """Every row of the corrections file (data/corrections.csv) and what the build did with it."""
+
+    line: int = Field(ge=2, description="the row's line in the corrections file (the header is line 1)")
+    code: str = Field(description="the card the row corrects, canonical where it reads as a card code")
+    field: str = Field(description="a field of `field_items` (an item correction) or a column of `cards` (a card value)")
+    item_index: int | None = Field(ge=0, description="`field_items.item_index` of the item; null for a card value")
+    extracted: str = Field(description="the anchor: the item's text as extracted, or the card value as it was read")
+    corrected: str = Field(description="the right text or value; empty: the item does not exist, or the value is null")
+    reason: str = Field(description="why, as the reviewer wrote it")
+    status: Literal["applied", "stale", "unknown_target", "invalid"] = Field(description="applied; stale (the anchor no longer matches what is read: not applied); unknown_target (no such card, field or item); invalid (not a value of the column, or the card would not be valid)")
+    current: str | None = Field(description="what the build read there before correcting: the item's text or the card value as text; null for an unknown target")
+    page: int | None = Field(ge=1, description="PDF page of the item, or the card's first page")
+    message: str | None = Field(description="why the row was not applied; null where it was")
 
 
 class RejectedRecord(_Record):
@@ -260,6 +278,7 @@ TABLES: dict[str, type[_Record]] = {
     "card_entities": CardEntityRecord,
     "list_entries": ListEntryRecord,
     "findings": FindingRecord,
+    "corrections": CorrectionRecord,
     "rejected": RejectedRecord,
 }
 
