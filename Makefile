@@ -20,12 +20,29 @@ all: setup  ## build $(OUT)/plan.duckdb and $(OUT)/*.parquet from $(PDF) (PDF=â€
 export: all  ## write $(OUT)/export/<table>.csv for every table and view and $(OUT)/export/plan.xlsx (builds $(OUT) first if needed)
 	@$(BIN)/python -m load.export $(OUT)
 
+.PHONY: review
+review: all  ## write the review site $(OUT)/review/ (every card beside its pages, every item's box; builds $(OUT) first if needed)
+	@$(BIN)/python -m review $(OUT) --pdf $(PDF)
+
 .PHONY: notebook
 notebook: all  ## open notebooks/analyst.ipynb in Jupyter on $(OUT)/plan.duckdb (installs the notebook extra)
 	@$(BIN)/pip install -qq -e '.[dev,notebook]'
 	PLAN_DB=$(abspath $(OUT))/plan.duckdb $(BIN)/jupyter notebook notebooks/analyst.ipynb
 
-setup: $(BIN)/.installed  ## build the virtual environment from nothing (pinned dependencies)
+setup: $(BIN)/.installed chromium  ## build the virtual environment from nothing (pinned dependencies) and install chromium for the browser tests
+
+# The browser the review site's tests drive: Debian's chromium, installed when run as root; otherwise one line
+# saying what to install. Silent when it is there.
+.PHONY: chromium
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "setup: installing chromium (apt-get)"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
+	      || { echo "setup: apt-get install chromium failed; the browser tests need it"; exit 1; }; \
+	  else \
+	    echo "setup: no chromium for the browser tests; install it as root: apt-get install -y chromium"; \
+	  fi; }
 
 # pip -qq: errors only (not the warnings about package index locations that do not hold a package).
 $(BIN)/.installed: pyproject.toml
