@@ -168,7 +168,8 @@ def fold(text: str) -> str:
 
 
 def bbox(item: dict) -> str:
-    return ",".join(f"{item[side]:g}" for side in ("x0", "top", "x1", "bottom"))
+    """« x0,top,x1,bottom », each the value of field_items to the last digit."""
+    return ",".join(repr(float(item[side])) for side in ("x0", "top", "x1", "bottom"))
 
 
 def page_shell(title: str, body: str, view: str, root: str) -> str:
@@ -405,7 +406,7 @@ def figure_html(image: PageImage, items: list[dict]) -> str:
         for item in items
     )
     return (
-        f'<figure class="page" id="page-{image.page}" data-page="{image.page}" data-width="{image.width_pt:g}" data-height="{image.height_pt:g}">'
+        f'<figure class="page" id="page-{image.page}" data-page="{image.page}" data-width="{image.width_pt!r}" data-height="{image.height_pt!r}">'
         f'<div class="sheet"><img src="../pages/{image.name}" width="{image.width_px}" height="{image.height_px}" alt="PDF page {image.page}" loading="lazy">{boxes}</div>'
         f"<figcaption>PDF page {image.page}</figcaption></figure>"
     )
