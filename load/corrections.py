@@ -25,6 +25,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import re
 import typing
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -34,6 +35,7 @@ from pydantic import ValidationError
 
 from extract.errors import PlanToDataError
 from extract.model import Card, Extraction, Item
+from load.printed import PrintedPages
 from normalize.codes import canonical_code
 from schemas.records import CardRecord
 
@@ -154,7 +156,7 @@ def parse_row(path: Path, line: int, row: dict[str, str]) -> Correction:
         code = canonical_code(code)
     except ValueError:
         pass  # not a card code: an unknown target, reported as such
-    if index and not (index.isdigit()):
+    if index and not re.fullmatch(r"[0-9]+", index):
         raise CorrectionsError(f"{path} line {line}: item_index {index!r} is not a whole number (empty for a card value)")
     item_index = int(index) if index else None
     return Correction(line, code, field, item_index, one_line(row["extracted"]), one_line(row["corrected"]), row["reason"].strip())
@@ -309,13 +311,14 @@ def override_card(card: dict, corrections: list[Correction]) -> tuple[dict, list
 FINDING_KINDS = {"stale": "stale_correction", "unknown_target": "unknown_correction_target", "invalid": "invalid_correction"}
 
 
-def correction_rows(outcomes: list[Outcome]) -> list[dict]:
+def correction_rows(outcomes: list[Outcome], printed: PrintedPages) -> list[dict]:
     return [
         {
             "line": outcome.correction.line, "code": outcome.correction.code, "field": outcome.correction.field,
             "item_index": outcome.correction.item_index, "extracted": outcome.correction.extracted,
             "corrected": outcome.correction.corrected, "reason": outcome.correction.reason, "status": outcome.status,
-            "current": outcome.current, "page": outcome.page, "message": outcome.message,
+            "current": outcome.current, "page": outcome.page, "page_label": printed.label(outcome.page),
+            "message": outcome.message,
         }  # fmt: skip
         for outcome in sorted(outcomes, key=lambda outcome: outcome.correction.line)
     ]

@@ -429,7 +429,7 @@ def with_corrections(rows: Rows, corrections: list[Correction], item_outcomes: l
     outcomes = item_outcomes + card_outcomes
     codes = {card["code"] for card in cards}
     findings = [finding(kind, code, field, page, message, printed) for kind, code, field, page, message in correction_findings(outcomes, codes)]
-    return {**rows, "cards": cards, "findings": rows["findings"] + findings, "corrections": correction_rows(outcomes)}
+    return {**rows, "cards": cards, "findings": rows["findings"] + findings, "corrections": correction_rows(outcomes, printed)}
 
 
 def validate_rows(rows: Rows) -> Rows:

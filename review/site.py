@@ -226,7 +226,6 @@ def index_html(data: Dataset, stats: dict) -> str:
             f'<td class="num" data-v="{card["page_first"]}">{card["page_first"]}</td>'
             "</tr>"
         )
-    options = lambda values: "".join(f'<option value="{esc(value)}">{esc(label)}</option>' for value, label in values)  # noqa: E731
     finding_kinds = sorted({finding["kind"] for finding in data.findings})
     finding_rows = "".join(
         f'<tr data-kind="{esc(finding["kind"])}"><td>{esc(finding["kind"])}</td>'
@@ -270,6 +269,10 @@ built from <code>{esc(stats["pdf"])}</code>. Select a card to see its values on 
 </section>
 </main>"""
     return page_shell("Plan d'actions 2025 — review", body, "index", "")
+
+
+def options(values) -> str:
+    return "".join(f'<option value="{esc(value)}">{esc(label)}</option>' for value, label in values)
 
 
 def chapter_order(chapter: str) -> str:

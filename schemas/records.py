@@ -251,6 +251,7 @@ class CorrectionRecord(_Record):
     status: Literal["applied", "stale", "unknown_target", "invalid"] = Field(description="applied; stale (the anchor no longer matches what is read: not applied); unknown_target (no such card, field or item); invalid (not a value of the column, or the card would not be valid)")
     current: str | None = Field(description="what the build read there before correcting: the item's text or the card value as text; null for an unknown target")
     page: int | None = Field(ge=1, description="PDF page of the item, or the card's first page")
+    page_label: str | None = Field(description=PAGE_LABEL)
     message: str | None = Field(description="why the row was not applied; null where it was")
 
 
