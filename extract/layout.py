@@ -1,7 +1,10 @@
-"""A page as pdfplumber sees it, reduced to what card reading needs: text lines cut into cells, and rulings.
+"""A page reduced to what card reading needs: text lines cut into cells, and rulings.
 
-Chain: ``page_words → words_to_lines → line_to_segments``, plus ``page_rulings``. Coordinates are PDF
-points with a top-left origin, as pdfplumber gives them; a bbox is (x0, top, x1, bottom) on a page.
+A reader (``extract.readers``: pdfium, pdfplumber) gives each page as a ``PageContent``: characters in one
+model (``Char``) and the edges of its vector paths. From there one path, whichever reader ran:
+``unique_chars → decoration_chars → chars_to_words → words_to_lines → line_to_segments``, plus
+``page_rulings``. Coordinates are PDF points with a top-left origin, as pdfplumber gives them; a bbox is
+(x0, top, x1, bottom) on a page.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from itertools import groupby
 from statistics import median
 
 from extract.settings import ExtractSettings
@@ -114,38 +118,149 @@ class PageLayout:
     decoration: str = ""  # text dropped as page decoration (watermark, stamp), as read
 
 
-def page_words(page, settings: ExtractSettings) -> list[Word]:
-    words = page.extract_words(
-        x_tolerance=settings.x_tolerance,
-        y_tolerance=2,
-        keep_blank_chars=False,
-        use_text_flow=False,
-        extra_attrs=["size", "fontname"],
+@dataclass(slots=True)
+class Char:
+    """One printed character, as every reader gives it: the one character model the layout is built from.
+
+    The box follows pdfplumber's convention: x0..x1 is the glyph's advance, top..bottom the font's em square
+    placed by its descent (bottom = baseline - descent, top = bottom - font size, both scaled by the text
+    matrix); points, top-left origin. ``size`` is the height of that box (the font size on the page),
+    ``matrix`` the (a, b, c, d) part of the text rendering matrix (scale and rotation), ``fill`` the
+    components of the non-stroking colour (gray, RGB or CMYK, 0..1), empty when unknown."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    fontname: str
+    fill: tuple = ()
+    matrix: tuple = (1.0, 0.0, 0.0, 1.0)
+
+    @property
+    def upright(self) -> bool:
+        """Upright as pdfminer decides it: no flip and no quarter turn."""
+        a, b, c, d = self.matrix
+        return a * d > 0 and b * c <= 0
+
+    @property
+    def angle(self) -> float:
+        """The angle (degrees) of the character's baseline; 0 for upright text."""
+        a, b = self.matrix[0], self.matrix[1]
+        return math.degrees(math.atan2(b, a)) if (a or b) else 0.0
+
+
+@dataclass
+class PageContent:
+    """What a reader finds on one page: its characters in content order, and the horizontal and vertical edges
+    of its vector paths (drawn lines, the four sides of rectangles, the straight pieces of other paths)."""
+
+    number: int  # 1-based
+    width: float
+    height: float
+    chars: list[Char] = field(default_factory=list)
+    h_edges: list[tuple[float, float, float]] = field(default_factory=list)  # (y, x0, x1)
+    v_edges: list[tuple[float, float, float]] = field(default_factory=list)  # (x, top, bottom)
+    image_count: int = 0
+
+
+# Ligature glyphs read as their letters (pdfplumber's extract_words does the same).
+LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+
+
+def cluster_ids(values: list[float], tolerance: float) -> dict[float, int]:
+    """Sorted distinct values chained into clusters: a value within ``tolerance`` of the previous one joins its
+    cluster (pdfplumber's ``cluster_list``)."""
+    ids: dict[float, int] = {}
+    last, current = None, -1
+    for value in sorted(set(values)):
+        if last is None or value > last + tolerance:
+            current += 1
+        ids[value] = current
+        last = value
+    return ids
+
+
+def chars_to_words(chars: list[Char], settings: ExtractSettings) -> list[Word]:
+    """Words as pdfplumber's ``extract_words`` makes them: runs of characters of one orientation, size and font
+    (in content order), cut into lines by the top of their characters within ``y_tolerance``, each line read
+    left to right (rotated text: top to bottom) and split at blanks, at a gap wider than ``x_tolerance`` and
+    where a character steps back or changes line."""
+    words: list[Word] = []
+    for (upright, _size, _font), run in groupby(chars, key=lambda char: (char.upright, char.size, char.fontname)):
+        run = list(run)
+        if upright:
+            ids = cluster_ids([char.top for char in run], settings.y_tolerance)
+            line_of, order = (lambda char: ids[char.top]), (lambda char: char.x0)
+        else:
+            ids = cluster_ids([char.x0 for char in run], settings.x_tolerance)
+            line_of, order = (lambda char: ids[char.x0]), (lambda char: (char.top, char.bottom))
+        for _line, members in groupby(sorted(run, key=line_of), key=line_of):
+            words += line_words(sorted(members, key=order), upright, settings)
+    return words
+
+
+def line_words(chars: list[Char], upright: bool, settings: ExtractSettings) -> list[Word]:
+    words, current = [], []
+    along, across = (settings.x_tolerance, settings.y_tolerance) if upright else (settings.y_tolerance, settings.x_tolerance)
+    for char in chars:
+        if char.text.isspace():
+            words.append(current)
+            current = []
+            continue
+        if current:
+            previous = current[-1]
+            if upright:
+                start, end, position, level, previous_level = previous.x0, previous.x1, char.x0, char.top, previous.top
+            else:
+                start, end, position, level, previous_level = previous.top, previous.bottom, char.top, char.x0, previous.x0
+            if position < start or position > end + along or abs(level - previous_level) > across:
+                words.append(current)
+                current = []
+        current.append(char)
+    words.append(current)
+    return [word for word in map(merge_word, filter(None, words)) if word.text.strip()]
+
+
+def merge_word(chars: list[Char]) -> Word:
+    first = chars[0]
+    return Word(
+        text="".join(LIGATURES.get(char.text, char.text) for char in chars),
+        x0=min(char.x0 for char in chars),
+        top=min(char.top for char in chars),
+        x1=max(char.x1 for char in chars),
+        bottom=max(char.bottom for char in chars),
+        size=float(first.size),
+        bold=bool(BOLD_FONT.search(first.fontname)),
     )
-    return [
-        Word(
-            text=word["text"],
-            x0=float(word["x0"]),
-            top=float(word["top"]),
-            x1=float(word["x1"]),
-            bottom=float(word["bottom"]),
-            size=float(word["size"]),
-            bold=bool(re.search(r"bold|black|heavy|semibold|demi", word["fontname"], re.IGNORECASE)),
-        )
-        for word in words
-        if word["text"].strip()
+
+
+def page_rulings(content: PageContent, settings: ExtractSettings) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
+    """Horizontal and vertical rules: edges of drawn lines and of thin rectangles (Word draws borders as both)
+    long enough to be a rule; positions rounded to ``ruling_position_step``, after ``coordinate_resolution``
+    (a border at 538.55 comes as 538.5500000000001 from one reader and 538.55 from another: both must round
+    alike)."""
+    digits = max(0, round(-math.log10(settings.ruling_position_step)))
+    fine = max(0, round(-math.log10(settings.coordinate_resolution)))
+
+    def position(value: float) -> float:
+        return round(round(float(value), fine), digits)
+
+    def unique(rules: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+        # one rule per position and extent (ends to ``coordinate_resolution``), in the order of those: a line
+        # drawn over a rectangle's side counts once, whichever float noise each reader leaves on its ends
+        kept: dict[tuple[float, float, float], tuple[float, float, float]] = {}
+        for rule in sorted(rules):
+            kept.setdefault((rule[0], round(rule[1], fine), round(rule[2], fine)), rule)
+        return [kept[key] for key in sorted(kept)]
+
+    horizontal = [(position(y), float(x0), float(x1)) for y, x0, x1 in content.h_edges if x1 - x0 > settings.ruling_min_width]
+    vertical = [
+        (position(x), float(top), float(bottom)) for x, top, bottom in content.v_edges if bottom - top > settings.ruling_min_height
     ]
-
-
-def page_rulings(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
-    """Horizontal and vertical rules: drawn lines and the edges of thin rectangles (Word draws borders as both)."""
-    horizontal, vertical = [], []
-    for edge in page.edges:
-        if edge["orientation"] == "h" and edge["x1"] - edge["x0"] > 8:
-            horizontal.append((round(float(edge["top"]), 1), float(edge["x0"]), float(edge["x1"])))
-        elif edge["orientation"] == "v" and edge["bottom"] - edge["top"] > 4:
-            vertical.append((round(float(edge["x0"]), 1), float(edge["top"]), float(edge["bottom"])))
-    return sorted(set(horizontal)), sorted(set(vertical))
+    return unique(horizontal), unique(vertical)
 
 
 def words_to_lines(words: list[Word], page: int) -> list[list[Word]]:
@@ -228,27 +343,38 @@ def line_to_segments(words: list[Word], v_rulings, settings: ExtractSettings) ->
     return segments
 
 
+def char_key(text: str, x0: float, top: float, fontname: str, size: float) -> tuple:
+    """Characters printed twice at the same place (fake bold) share this key: exact positions to a tenth of a
+    point suffice (pdfplumber's dedupe_chars does the same with tolerances, at a cost that dominated reading)."""
+    return (text, round(x0, 1), round(top, 1), fontname, round(size, 1))
+
+
+def unique_chars(chars: list[Char]) -> list[Char]:
+    """The characters without those printed twice at the same place, in content order."""
+    seen: set[tuple] = set()
+    unique = []
+    for char in chars:
+        key = char_key(char.text, char.x0, char.top, char.fontname, char.size)
+        if key not in seen:
+            seen.add(key)
+            unique.append(char)
+    return unique
+
+
 def dedupe_chars(page):
-    """Drop characters printed twice at the same place (fake bold): pdfplumber's dedupe_chars does the same
-    with tolerances, at a cost that dominated reading; exact positions to a tenth of a point suffice here."""
+    """A pdfplumber page without the characters printed twice at the same place (the rule of ``unique_chars``)."""
     seen: set[tuple] = set()
 
     def first_time(obj) -> bool:
         if obj.get("object_type") != "char":
             return True
-        key = (obj["text"], round(obj["x0"], 1), round(obj["top"], 1), obj["fontname"], round(obj["size"], 1))
+        key = char_key(obj["text"], obj["x0"], obj["top"], obj["fontname"], obj["size"])
         if key in seen:
             return False
         seen.add(key)
         return True
 
     return page.filter(first_time)
-
-
-def char_angle(char) -> float:
-    """The angle (degrees) of a character's baseline; 0 for upright text."""
-    a, b = char["matrix"][0], char["matrix"][1]
-    return math.degrees(math.atan2(b, a)) if (a or b) else 0.0
 
 
 def luminance(color) -> float:
@@ -267,51 +393,52 @@ def luminance(color) -> float:
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
-def decoration_chars(chars: list[dict], settings: ExtractSettings) -> list[dict]:
+def decoration_chars(chars: list[Char], settings: ExtractSettings) -> list[Char]:
     """Characters that are page decoration, not content: set at an angle (a diagonal watermark), or much
     larger than the page's body text and either light or printed over other text (a stamp)."""
-    upright = [char for char in chars if abs(char_angle(char)) <= settings.decoration_max_angle and not char["text"].isspace()]
+    upright = [char for char in chars if abs(char.angle) <= settings.decoration_max_angle and not char.text.isspace()]
     if not upright:
-        return [char for char in chars if abs(char_angle(char)) > settings.decoration_max_angle]
-    body = median(float(char["size"]) for char in upright)
-    body_chars = [char for char in upright if float(char["size"]) < settings.decoration_size_ratio * body]
+        return [char for char in chars if abs(char.angle) > settings.decoration_max_angle]
+    body = median(float(char.size) for char in upright)
+    body_chars = [char for char in upright if float(char.size) < settings.decoration_size_ratio * body]
 
     def over_text(char) -> bool:
         return any(
-            other["x0"] < char["x1"] and char["x0"] < other["x1"] and other["top"] < char["bottom"] and char["top"] < other["bottom"]
+            other.x0 < char.x1 and char.x0 < other.x1 and other.top < char.bottom and char.top < other.bottom
             for other in body_chars
         )
 
     decoration = []
     for char in chars:
-        if abs(char_angle(char)) > settings.decoration_max_angle:
+        if abs(char.angle) > settings.decoration_max_angle:
             decoration.append(char)
-        elif float(char["size"]) >= settings.decoration_size_ratio * body and (
-            luminance(char.get("non_stroking_color")) >= settings.decoration_min_luminance or over_text(char)
+        elif float(char.size) >= settings.decoration_size_ratio * body and (
+            luminance(char.fill) >= settings.decoration_min_luminance or over_text(char)
         ):
             decoration.append(char)
     return decoration
 
 
-def page_to_layout(page, settings: ExtractSettings) -> PageLayout:
-    page = dedupe_chars(page)
-    dropped = decoration_chars(page.chars, settings)
+def page_to_layout(content: PageContent, settings: ExtractSettings) -> PageLayout:
+    """The one path from what a reader found on a page to its layout, whichever reader ran."""
+    chars = unique_chars(content.chars)
+    dropped = decoration_chars(chars, settings)
     if dropped:
         ids = {id(char) for char in dropped}
-        page = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in ids)
-    h_rulings, v_rulings = page_rulings(page)
+        chars = [char for char in chars if id(char) not in ids]
+    h_rulings, v_rulings = page_rulings(content, settings)
     layout = PageLayout(
-        number=page.page_number,
-        width=float(page.width),
-        height=float(page.height),
+        number=content.number,
+        width=float(content.width),
+        height=float(content.height),
         h_rulings=h_rulings,
         v_rulings=v_rulings,
-        char_count=len(page.chars),
-        image_count=len(page.images),
-        decoration="".join(char["text"] for char in dropped),
+        char_count=len(chars),
+        image_count=content.image_count,
+        decoration="".join(char.text for char in dropped),
     )
-    for words in words_to_lines(page_words(page, settings), page.page_number):
-        layout.lines.append(Line(page.page_number, line_to_segments(words, v_rulings, settings)))
+    for words in words_to_lines(chars_to_words(chars, settings), content.number):
+        layout.lines.append(Line(content.number, line_to_segments(words, v_rulings, settings)))
     return layout
 
 

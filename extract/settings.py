@@ -10,8 +10,22 @@ from pydantic import BaseModel, ConfigDict, Field
 class ExtractSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    # Text layer reader: "pdfium" (pypdfium2) or "pdfplumber" (pdfminer); both give the same page layouts.
+    reader: str = Field(default="pdfium", pattern="^(pdfium|pdfplumber)$")
     # Words: characters closer than this (points) belong to the same word.
     x_tolerance: float = 1.5
+    # ... and characters whose tops differ by more than this (points) are on different lines.
+    y_tolerance: float = 2.0
+    # Rules: a horizontal edge longer than this (points) is a rule (shorter ones are glyph-like marks) ...
+    ruling_min_width: float = 8.0
+    # ... and a vertical edge taller than this (points).
+    ruling_min_height: float = 4.0
+    # Rule positions are rounded to this step (points), so that the two edges of a hairline rectangle and a
+    # line drawn over them count once.
+    ruling_position_step: float = 0.1
+    # Coordinates are first brought to this resolution (points): finer than any PDF writer's decimals, coarser
+    # than the float noise of either reader (float32 in pdfium: 3e-5 pt at page scale).
+    coordinate_resolution: float = 1e-4
     # Segments: a horizontal gap wider than this many font sizes separates two cells of a line.
     cell_gap_em: float = 0.8
     # Lines: a gap between two lines of one paragraph is below this many line heights; above it, a new item.

@@ -17,6 +17,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument("--verify", choices=["off", "uncertain", "all"], default="uncertain",
                         help="second reader (camelot) on: no page, pages where item boundaries were uncertain, every ruled card page")  # fmt: skip
+    parser.add_argument("--reader", choices=["pdfium", "pdfplumber"], default="pdfium",
+                        help="text-layer reader: pdfium (fast, the default) or pdfplumber; both give the same layouts")  # fmt: skip
     parser.add_argument("--force", action="store_true", help="rebuild even if the PDF and the code are unchanged")
     parser.add_argument("--corrections", type=Path, default=None,
                         help="corrections file (default: data/corrections.csv of the repository; a missing file means no corrections)")  # fmt: skip
@@ -29,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     from load.build import build
     from load.corrections import DEFAULT_PATH
 
-    settings = {"verify": args.verify, "progress": not args.quiet}
+    settings = {"verify": args.verify, "progress": not args.quiet, "reader": args.reader}
     try:
         summary = build(args.pdf, args.out, settings, force=args.force, corrections=args.corrections or DEFAULT_PATH)
     except PlanToDataError as error:

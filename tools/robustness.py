@@ -66,7 +66,7 @@ class SeedResult:
         return all(passes[name] for name in ("cards", "items", "budget", "dates"))
 
 
-def run_seed(seed: int, folder: str, card_count: int) -> SeedResult:
+def run_seed(seed: int, folder: str, card_count: int, reader: str = "pdfium") -> SeedResult:
     from extract.run import extract_plan
     from normalize.amounts import card_budget, parse_budget_line
     from normalize.dates import card_schedule, parse_schedule_item
@@ -78,7 +78,7 @@ def run_seed(seed: int, folder: str, card_count: int) -> SeedResult:
     path = render_layout(layout, Path(folder) / f"layout-{seed}.pdf")
     started = time.perf_counter()
     try:
-        extraction = extract_plan(path, {"verify": "off", "workers": 1})
+        extraction = extract_plan(path, {"verify": "off", "workers": 1, "reader": reader})
     except Exception as error:  # a seed whose reading fails is a failure to report, not to stop on
         result.error = f"{type(error).__name__}: {error}"
         return result
@@ -109,12 +109,12 @@ def run_seed(seed: int, folder: str, card_count: int) -> SeedResult:
     return result
 
 
-def run_seeds(seeds: list[int], folder: Path, card_count: int, workers: int) -> list[SeedResult]:
+def run_seeds(seeds: list[int], folder: Path, card_count: int, workers: int, reader: str = "pdfium") -> list[SeedResult]:
     folder.mkdir(parents=True, exist_ok=True)
     if workers <= 1:
-        return [run_seed(seed, str(folder), card_count) for seed in seeds]
+        return [run_seed(seed, str(folder), card_count, reader) for seed in seeds]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run_seed, seeds, [str(folder)] * len(seeds), [card_count] * len(seeds), chunksize=1))
+        return list(pool.map(run_seed, seeds, [str(folder)] * len(seeds), [card_count] * len(seeds), [reader] * len(seeds), chunksize=1))
 
 
 def feature_table(results: list[SeedResult]) -> str:
@@ -175,10 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "robustness", help="where the layouts are drawn")
     parser.add_argument("--verbose", action="store_true", help="print every difference of failing seeds")
     parser.add_argument("--markdown", type=Path, help="also write the tables to this file")
+    parser.add_argument("--reader", choices=["pdfium", "pdfplumber"], default="pdfium", help="text-layer reader")
     args = parser.parse_args(argv)
     seeds = args.seed or list(range(args.first, args.first + args.seeds))
     started = time.perf_counter()
-    results = run_seeds(seeds, args.out, args.cards, args.workers or os.cpu_count() or 1)
+    results = run_seeds(seeds, args.out, args.cards, args.workers or os.cpu_count() or 1, args.reader)
     elapsed = time.perf_counter() - started
     tables = f"{feature_table(results)}\n\n{field_table(results)}\n"
     print(tables)

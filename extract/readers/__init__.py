@@ -1,0 +1,62 @@
+"""Text-layer readers: each opens a PDF and gives its pages as ``PageContent`` (characters in the one ``Char``
+model, and the edges of vector paths), from which ``extract.layout.page_to_layout`` builds the page layout.
+Nothing after that knows which reader ran.
+
+    with open_reader("pdfium", path) as reader:
+        content = reader.read_page(1)
+
+A reader refuses a file it cannot read with ``InputError`` (one line: damaged, encrypted, no pages).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extract.layout import PageContent
+
+# name → "module:class", imported only when asked for (each reader has its own heavy import).
+READERS = {
+    "pdfium": "extract.readers.pdfium:PdfiumReader",
+    "pdfplumber": "extract.readers.plumber:PdfplumberReader",
+}
+
+
+class PageReader:
+    """A PDF open for reading its text layer. Subclasses implement ``open``, ``page_count``, ``read_page``
+    and ``close``; ``read_page`` raises ``InputError`` naming the page when the page is damaged."""
+
+    name = "base"
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.open()
+
+    def open(self) -> None:
+        raise NotImplementedError
+
+    def page_count(self) -> int:
+        raise NotImplementedError
+
+    def read_page(self, number: int) -> PageContent:
+        """Page ``number`` (1-based)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> "PageReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def reader_class(name: str) -> type[PageReader]:
+    if name not in READERS:
+        raise ValueError(f"unknown reader {name!r}; valid: {', '.join(READERS)}")
+    module, attribute = READERS[name].split(":")
+    return getattr(__import__(module, fromlist=[attribute]), attribute)
+
+
+def open_reader(name: str, path: Path | str) -> PageReader:
+    return reader_class(name)(path)
