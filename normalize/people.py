@@ -195,13 +195,17 @@ def cluster_people(
     Returns the registry and, for each input name in order, its person and score.
     """
     cells = cells or [str(index) for index in range(len(names))]
+    # A name is compared with each distinct name once (plans repeat names: the score of a pair is computed
+    # once, and a person is scored on its distinct spellings), so the work grows with the distinct names,
+    # not with the square of the mentions.
+    similarity = lru_cache(maxsize=None)(name_similarity)
     cell_mates: dict[str, list[int]] = {}
     for index, cell in enumerate(cells):
         cell_mates.setdefault(cell, []).append(index)
 
     def has_look_alike_mate(index: int) -> bool:
         return any(
-            other != index and name_similarity(names[index], names[other]) >= threshold
+            other != index and similarity(names[index], names[other]) >= threshold
             for other in cell_mates[cells[index]]
         )
 
@@ -210,23 +214,29 @@ def cluster_people(
         key=lambda index: (-len(name_tokens(names[index])), not has_look_alike_mate(index), names[index]),
     )
     people: list[list[int]] = []
+    spellings: list[set[str]] = []  # the distinct names of each person
+    person_cells: list[set[str]] = []  # the cells each person is named in
     assigned: dict[int, tuple[int, float]] = {}
     for index in order:
         candidates = []
         for position, members in enumerate(people):
-            if any(cells[member] == cells[index] for member in members):
+            if cells[index] in person_cells[position]:
                 continue
-            score = max(name_similarity(names[index], names[member]) for member in members)
+            score = max(similarity(names[index], name) for name in spellings[position])
             if score >= threshold:
                 candidates.append((score, position))
         best = [candidate for candidate in candidates if candidate[0] == max(candidates)[0]] if candidates else []
         if len(best) == 1:
             score, position = best[0]
-            people[position].append(index)
-            assigned[index] = (position, score)
         else:
-            people.append([index])
-            assigned[index] = (len(people) - 1, 100.0)
+            score, position = 100.0, len(people)
+            people.append([])
+            spellings.append(set())
+            person_cells.append(set())
+        people[position].append(index)
+        spellings[position].add(names[index])
+        person_cells[position].add(cells[index])
+        assigned[index] = (position, score)
     registry: dict[str, Person] = {}
     ids: list[str] = []
     for members in people:
