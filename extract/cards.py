@@ -460,8 +460,12 @@ def rows_to_bands(rows: list[RowLines], size: float, settings: ExtractSettings) 
     gaps between rows where there are none."""
     pages = sorted({entry.number for row in rows for entry, _ in row.lines})
     page_blocks = {number: marks_to_blocks(page_marks(rows, number)) for number in pages}
-    # the narrowest gap of the card: between two lines of one paragraph
-    usual = max(min((gap for blocks in page_blocks.values() for gap in block_gaps(blocks)), default=0.0), 0.0)
+    # the narrowest gap between two value lines of the card: between two lines of one paragraph
+    value_lines = sorted(
+        ((entry.number, entry.line.top, entry.line.bottom) for row in rows if not row.untabled for entry, _ in row.lines)
+    )
+    line_gaps = [lower[1] - upper[2] for upper, lower in zip(value_lines, value_lines[1:]) if upper[0] == lower[0]]
+    usual = max(min((gap for gap in line_gaps if gap > 0), default=0.0), 0.0)
     banded = []
     for number in pages:
         marks = [mark for block in page_blocks[number] for mark in block.marks]
@@ -797,17 +801,14 @@ def header_identity(header: Header) -> tuple[str, str, str]:
     return (" ".join(header.code.split()), " ".join(header.title.split()), " ".join(section.split()))
 
 
-def opens_page(stream: list[StreamLine], index: int) -> bool:
-    return index == 0 or stream[index - 1].number != stream[index].number
-
-
 def split_repeated_headers(stream: list[StreamLine], headers: list[Header]) -> tuple[list[Header], list[Header]]:
-    """(card openings, repeats): a header at the top of a page that prints again the card being read — same
-    code, title and section, as a table's « repeat header rows » does — continues that card."""
+    """(card openings, repeats): a header that prints again the card being read — same code, title and
+    section, as a table's « repeat header rows » does at the top of each page, and some tools also where they
+    split a row — continues that card; it says nothing new."""
     openings: list[Header] = []
     repeats: list[Header] = []
     for header in headers:
-        if openings and opens_page(stream, header_first(header)) and header_identity(header) == header_identity(openings[-1]):
+        if openings and header_identity(header) == header_identity(openings[-1]):
             repeats.append(header)
         else:
             openings.append(header)
