@@ -701,7 +701,11 @@ def free_glyph_column(lines: list[ValueLine], edge: float, settings: ExtractSett
     that count. Elsewhere (glyphs beside the first line of their items): the lines as they are, and None."""
     glyph_only = [line for line in lines if is_glyph_only(line)]
     text = [line for line in lines if not is_glyph_only(line)]
-    misplaced = any(
+    bulleted = [line.glyph is not None for line in text]
+    # stacked one a line from the top of the cell: the glyphs sit on the first lines, none below, and one
+    # of them sits on a line that is a wrap
+    stacked = 0 < sum(bulleted) < len(text) and bulleted == sorted(bulleted, reverse=True)
+    misplaced = stacked and any(
         line.glyph is not None and line_break(above, without_glyph(line), edge, settings) is True
         for above, line in zip(text, text[1:])
     )
