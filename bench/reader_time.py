@@ -1,0 +1,92 @@
+"""The text-layer readers against camelot, in one run: cold ``make all`` of a PDF into a new folder with the
+pdfium reader (the default) and with pdfplumber, and camelot lattice (vector engine) reading every page's
+tables, each a new process, interleaved run by run so that the machine's load falls on all alike; medians
+of ``--runs``, and the peak memory of each process with its workers. Then the plan concatenated ``--copies``
+times: the same build, to see how time grows with pages. Not a test: figures depend on the machine.
+
+    .venv/bin/python bench/reader_time.py [PDF] [--runs 3] [--copies 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.build_time import timed_run  # noqa: E402
+
+CAMELOT = (
+    "import sys, camelot; "
+    "tables = camelot.read_pdf(sys.argv[1], pages='all', flavor='lattice', engine='vector', suppress_stdout=True); "
+    "print(len(tables), 'tables')"
+)
+
+
+def concatenated(pdf: Path, copies: int, out: Path) -> Path:
+    import pypdfium2 as pdfium
+
+    source = pdfium.PdfDocument(str(pdf))
+    target = pdfium.PdfDocument.new()
+    for _ in range(copies):
+        target.import_pages(source)
+    target.save(str(out))
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pdf", nargs="?", type=Path, default=ROOT / "data/raw/plan_actions_2025.pdf")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--copies", type=int, default=4)
+    args = parser.parse_args()
+    from extract.pdf import page_count
+
+    pages = page_count(args.pdf)
+    commands = {
+        "make all, pdfium reader": lambda out: [sys.executable, "-m", "load", str(args.pdf), "--out", str(out), "-q", "--force"],
+        "make all, pdfplumber reader": lambda out: [sys.executable, "-m", "load", str(args.pdf), "--out", str(out), "-q", "--force", "--reader", "pdfplumber"],
+        "camelot lattice (vector), every page": lambda out: [sys.executable, "-c", CAMELOT, str(args.pdf)],
+    }  # fmt: skip
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, list[int]] = {name: [] for name in commands}
+    summaries = {}
+    with tempfile.TemporaryDirectory() as folder:
+        long_pdf = concatenated(args.pdf, args.copies, Path(folder) / f"plan-x{args.copies}.pdf")
+        long_pages = page_count(long_pdf)
+        long_command = lambda out: [sys.executable, "-m", "load", str(long_pdf), "--out", str(out), "-q", "--force"]  # noqa: E731
+        commands[f"make all, pdfium reader, plan ×{args.copies}"] = long_command
+        walls[f"make all, pdfium reader, plan ×{args.copies}"], peaks[f"make all, pdfium reader, plan ×{args.copies}"] = [], []
+        for run in range(args.runs):
+            for name, command in commands.items():
+                out = Path(folder) / f"out-{run}-{len(walls[name])}-{abs(hash(name))}"
+                wall, peak, summary = timed_run(command(out))
+                walls[name].append(wall)
+                peaks[name].append(peak)
+                summaries[name] = summary
+    base = statistics.median(walls["camelot lattice (vector), every page"])
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; {args.runs} runs, interleaved")
+    print(f"input: {args.pdf} ({pages} pages); concatenated ×{args.copies}: {long_pages} pages")
+    print("| process | median wall s | runs | pages/s | × camelot | peak MiB |")
+    print("|---|---|---|---|---|---|")
+    for name in commands:
+        median = statistics.median(walls[name])
+        count = long_pages if "plan ×" in name else pages
+        runs = ", ".join(f"{value:.2f}" for value in walls[name])
+        print(f"| {name} | {median:.2f} | {runs} | {count / median:.0f} | {median / base:.2f} | {max(peaks[name]) / 2**20:.0f} |")
+    one = statistics.median(walls["make all, pdfium reader"])
+    many = statistics.median(walls[f"make all, pdfium reader, plan ×{args.copies}"])
+    print(f"linearity: ×{args.copies} pages in {many / one:.2f}× the time")
+    for name, summary in summaries.items():
+        print(f"{name}: {summary}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
