@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# What the dataset depends on besides the PDF: the code and the reference data it reads.
-CODE_FOLDERS = ("extract", "normalize", "schemas", "load", "data/reference")
+# What the dataset depends on besides the PDF: the code and the data it reads (labels, vocabulary, reference tables).
+CODE_FOLDERS = ("extract", "normalize", "schemas", "load")
 BUILD_INFO = "build.json"
 
 

@@ -29,7 +29,7 @@ from load.printed import PrintedPages, chapter_headings, printed_chapters
 from schemas.records import FOREIGN_KEYS, TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT / "data/reference"
+REFERENCE = ROOT / "normalize" / "data" / "reference"
 Rows = dict[str, list[dict]]
 # A cell that prints only a dash, or nothing, states no value: it is kept in field_items, flagged, and is not an
 # item of the card's lists.

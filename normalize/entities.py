@@ -4,7 +4,7 @@
     [('DAF', 'division'), ('DCHUIS', 'establishment'), ('EH', 'establishment'), ('SCG', 'service')]
 
 A cell is split on « / », « , », « ; » and spaced dashes; acronyms resolve through
-data/reference/entity_aliases.csv (the plan's spellings: HSR and HS, HAR and HAS, SAJS and SAJC) and the
+normalize/data/reference/entity_aliases.csv (the plan's spellings: HSR and HS, HAR and HAS, SAJS and SAJC) and the
 plan's glossary; an establishment written out (« Hôpital des spécialités ») resolves by its glossary
 name; a clinical unit (« Neurologie A », « Pédiatrie I », « P1 », « Service de Neurochirurgie ») is kept as
 a unit with the establishment it names, if any. Anything else is returned unresolved, to be reported.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from normalize.vocabulary import fold, french, glossary
 
-ALIASES = Path(__file__).resolve().parents[1] / "data/reference/entity_aliases.csv"
+ALIASES = Path(__file__).with_name("data") / "reference" / "entity_aliases.csv"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 FR_YAML = Path(__file__).with_name("data") / "fr.yaml"
-GLOSSARY = Path(__file__).resolve().parents[1] / "data/reference/abbreviations.csv"
+GLOSSARY = Path(__file__).with_name("data") / "reference" / "abbreviations.csv"
 
 
 @lru_cache(maxsize=1)

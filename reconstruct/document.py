@@ -25,7 +25,7 @@ CARDS = ROOT / "data" / "golden" / "cards"
 LISTS = ROOT / "data" / "golden" / "project_lists.json"
 NARRATIVE = HERE / "narrative.md"
 CARD_LAYOUT = HERE / "card_layout.csv"
-ABBREVIATIONS = ROOT / "data" / "reference" / "abbreviations.csv"
+ABBREVIATIONS = ROOT / "normalize" / "data" / "reference" / "abbreviations.csv"
 
 BULLETS = ("-", "•", "➢", "\uf0d8", "")
 

@@ -192,7 +192,7 @@ class EntityRecord(_Record):
 
 
 class EntityAliasRecord(_Record):
-    """The spellings of entities the plan uses (data/reference/entity_aliases.csv)."""
+    """The spellings of entities the plan uses (normalize/data/reference/entity_aliases.csv)."""
 
     alias: str = Field(description="a spelling as printed (HSR, HAS, EHs…), the table's primary key")
     canonical: str = Field(description="joins `entities.canonical`")

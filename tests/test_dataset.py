@@ -194,7 +194,7 @@ def test_entities_cover_every_owner_and_alias(db) -> None:
         assert owner["entity"] in entities
     assert entities["FF"]["kind"] == "function" and entities["FF"]["name"] == "Fonction Financière"
     assert entities["HAR"]["kind"] == "establishment"
-    with (ROOT / "data/reference/entity_aliases.csv").open(encoding="utf-8", newline="") as handle:
+    with (ROOT / "normalize/data/reference/entity_aliases.csv").open(encoding="utf-8", newline="") as handle:
         aliases = [(row["alias"], row["canonical"]) for row in csv.DictReader(handle)]
     assert sorted(db.execute("SELECT alias, canonical FROM entity_aliases").fetchall()) == sorted(aliases)
     assert {canonical for _, canonical in aliases} <= set(entities)

@@ -1,6 +1,6 @@
 """The golden set is complete, valid and internally consistent.
 
-These tests read only files a person typed (data/golden, data/reference) and the plan's text
+These tests read only files a person typed (data/golden, normalize/data/reference) and the plan's text
 export (data/raw); nothing here is produced by the pipeline.
 """
 
@@ -149,7 +149,7 @@ def test_indicator_targets_quote_their_numbers(cards) -> None:
 
 
 def test_abbreviations_glossary() -> None:
-    with (ROOT / "data/reference/abbreviations.csv").open(encoding="utf-8", newline="") as handle:
+    with (ROOT / "normalize/data/reference/abbreviations.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) >= 100
     assert all(row["acronym"] and row["expansion"] for row in rows)
