@@ -9,6 +9,7 @@ cards running over several pages are read the same way.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -403,45 +404,76 @@ def blocks_to_bands(
     return bands
 
 
-def values_above_label(band: Band) -> bool:
-    """A band of one row with value lines printed above its label: the card's labels are not set at the top
-    of their rows."""
-    if len(band.label_rows) != 1:
-        return False
+def label_position(band: Band) -> str | None:
+    """Where the label of a one-row band of several value lines sits: "top", "middle" or "bottom" of them."""
+    if len(band.label_rows) != 1 or sum(mark.pair is not None for mark in band.marks) < 2:
+        return None
     label = min((mark for mark in band.marks if mark.pair is None), key=lambda mark: mark.top)
-    height = label.bottom - label.top
-    return any(mark.pair is not None and mark.top < label.top - 0.5 * height for mark in band.marks)
+    slack = 0.5 * (label.bottom - label.top)
+    above = any(mark.pair is not None and mark.top < label.top - slack for mark in band.marks)
+    below = any(mark.pair is not None and mark.bottom > label.bottom + slack for mark in band.marks)
+    return "middle" if above and below else "bottom" if above else "top" if below else None
 
 
-def voting_band(band: Band) -> bool:
-    return len(band.label_rows) == 1 and sum(mark.pair is not None for mark in band.marks) > 1
+def label_alignment(bands: list[Band]) -> str | None:
+    """How a card sets its labels against their rows, by a vote of its rows of several lines: one row that
+    looks otherwise is more likely two rows printed without a gap between them. None where no row says."""
+    votes = Counter(position for band in bands if (position := label_position(band)))
+    if not votes:
+        return None
+    (first, count), *rest = votes.most_common()
+    return first if not rest or count > rest[0][1] else None
 
 
-def band_owners(bands: list[Band], page: PageLayout, ruled: bool, next_row: int | None, top_aligned: bool) -> list[int | None]:
-    """The row each band belongs to: the one label it holds. A band without a label at the top of the page
-    goes on from the page before. Elsewhere, in a ruled table, it is a row whose label was carried to the
-    next page (a row split by the page break); without rules, it belongs to the label above where the
-    card's labels are set at the top of their rows, else it joins the band across the narrower gap (the one
-    above on a tie). None where it cannot be said: several labels in one band."""
+def centring_error(bands: list[Band], first: int, last: int, label_band: int) -> float:
+    """How far a label is from the middle of the rows ``first..last`` (band indices) given to it."""
+    label = min((mark for mark in bands[label_band].marks if mark.pair is None), key=lambda mark: mark.top)
+    return abs((label.top + label.bottom) / 2 - (bands[first].top + bands[last].bottom) / 2)
+
+
+def stretch_split(bands: list[Band], upper: int, lower: int, alignment: str | None, upper_first: int) -> int:
+    """Between the labelled bands ``upper`` and ``lower``, the last band index that still belongs to the
+    upper label: labels at the top of their rows keep everything above the next label, labels at the
+    bottom take everything below the previous one, and elsewhere the widest gap separates the rows (where
+    gaps tie, the one that sets the upper label nearest the middle of its rows)."""
+    if alignment == "top":
+        return lower - 1
+    if alignment == "bottom":
+        return upper
+    gaps = {index: bands[index + 1].top - bands[index].bottom for index in range(upper, lower)}
+    widest = max(gaps.values())
+    candidates = [index for index, gap in gaps.items() if gap >= widest - 0.5]
+    if alignment == "middle" and len(candidates) > 1:
+        return min(candidates, key=lambda index: centring_error(bands, upper_first, index, upper))
+    return candidates[0] if alignment == "middle" else candidates[-1]
+
+
+def band_owners(bands: list[Band], ruled: bool, next_row: int | None, alignment: str | None) -> list[int | None]:
+    """The row each band belongs to. A labelled band: its one label (None for several). In a ruled table an
+    unlabelled band after the page's labels is a row whose label was carried to the next page (a row split by
+    the page break). Without rules the unlabelled bands between two labels are split once, by
+    ``stretch_split``; those before the page's first label go on from the page before unless the card sets
+    its labels at the bottom of their rows, those after its last label belong to it."""
     owners: list[int | None] = [next(iter(band.label_rows)) if len(band.label_rows) == 1 else None for band in bands]
-    labelled = [bool(band.label_rows) for band in bands]
+    labelled = [index for index, band in enumerate(bands) if band.label_rows]
     resolved = list(owners)
-    for index in range(1, len(bands)):
-        if labelled[index]:
-            continue
-        above = next((k for k in range(index - 1, -1, -1) if labelled[k]), None)
-        below = next((k for k in range(index + 1, len(bands)) if labelled[k]), None)
-        if ruled:
-            resolved[index] = next_row if below is None else None
-            continue
-        gap_above = bands[index].top - bands[index - 1].bottom
-        gap_below = bands[index + 1].top - bands[index].bottom if index + 1 < len(bands) else float("inf")
-        if below is not None and (above is None or (not top_aligned and gap_below < gap_above - 0.5)):
-            resolved[index] = owners[below]
-        elif above is not None:
-            resolved[index] = owners[above]
-        else:
-            resolved[index] = None
+    if not labelled:
+        return resolved
+    if ruled:
+        for index in range(labelled[-1] + 1, len(bands)):
+            resolved[index] = next_row
+        return resolved
+    if alignment == "bottom":
+        for index in range(0, labelled[0]):
+            resolved[index] = owners[labelled[0]]
+    first = labelled[0]
+    for upper, lower in zip(labelled, labelled[1:]):
+        split = stretch_split(bands, upper, lower, alignment, first)
+        for index in range(upper + 1, lower):
+            resolved[index] = owners[upper] if index <= split else owners[lower]
+        first = split + 1
+    for index in range(labelled[-1] + 1, len(bands)):
+        resolved[index] = owners[labelled[-1]]
     return resolved
 
 
@@ -475,19 +507,16 @@ def rows_to_bands(rows: list[RowLines], size: float, settings: ExtractSettings) 
         later = [index for index, row in enumerate(rows) if any(box.page > number for box in row.label_boxes) and not row.untabled]
         next_row = min(later) if later and (not label_rows or min(later) > max(label_rows)) else None
         banded.append((page, ruled, next_row, blocks_to_bands(page_blocks[number], page, size, settings, ruled, usual)))
-    # How the card sets its labels, by a vote of its rows of several lines: one row that looks otherwise
-    # is more likely two rows printed without a gap between them.
-    votes = [values_above_label(band) for _, _, _, bands in banded for band in bands if voting_band(band)]
-    top_aligned = 2 * sum(votes) <= len(votes)
+    alignment = label_alignment([band for _, _, _, bands in banded for band in bands])
     owner: dict[int, int] = {}
     for page, ruled, next_row, bands in banded:
-        for band, row in zip(bands, band_owners(bands, page, ruled, next_row, top_aligned)):
+        for band, row in zip(bands, band_owners(bands, ruled, next_row, alignment)):
             if row is None:
                 continue
             # where labels open their rows, a line above the label is the row above's
             label_top = min((mark.top for mark in band.marks if mark.pair is None), default=float("inf"))
             for mark in band.marks:
-                if mark.pair is not None and not (top_aligned and not ruled and mark.bottom <= label_top + 0.5):
+                if mark.pair is not None and not (alignment in ("top", None) and not ruled and mark.bottom <= label_top + 0.5):
                     owner[id(mark.pair)] = row
     pairs = [(index, pair) for index, row in enumerate(rows) for pair in row.lines]
     regrouped = [
