@@ -485,19 +485,24 @@ def ruled_rows(page: PageLayout, marks: list[Mark]) -> bool:
     return any(labels[0].bottom < y < labels[-1].top for y, x0, x1 in page.h_rulings)
 
 
-def rows_to_bands(rows: list[RowLines], size: float, settings: ExtractSettings) -> list[RowLines]:
+def paragraph_gap(stream: list[StreamLine]) -> float:
+    """The gap between two lines of one paragraph, the tightest common gap between lines of the document
+    (its tenth percentile: a few lines touch, superscripts and stacked labels)."""
+    gaps = sorted(
+        lower.line.top - upper.line.bottom
+        for upper, lower in zip(stream, stream[1:])
+        if upper.number == lower.number and lower.line.top - upper.line.bottom > 0
+    )
+    return gaps[len(gaps) // 10] if gaps else 0.0
+
+
+def rows_to_bands(rows: list[RowLines], size: float, usual: float, settings: ExtractSettings) -> list[RowLines]:
     """Give each value line to the label it faces, whatever the label's vertical alignment: a label sits
     somewhere beside the block of value lines of its row (at its top, middle or bottom), so value lines
     above a label may be its own. Tables with rules were banded by their rules already; this reads the
     gaps between rows where there are none."""
     pages = sorted({entry.number for row in rows for entry, _ in row.lines})
     page_blocks = {number: marks_to_blocks(page_marks(rows, number)) for number in pages}
-    # the narrowest gap between two value lines of the card: between two lines of one paragraph
-    value_lines = sorted(
-        ((entry.number, entry.line.top, entry.line.bottom) for row in rows if not row.untabled for entry, _ in row.lines)
-    )
-    line_gaps = [lower[1] - upper[2] for upper, lower in zip(value_lines, value_lines[1:]) if upper[0] == lower[0]]
-    usual = max(min((gap for gap in line_gaps if gap > 0), default=0.0), 0.0)
     banded = []
     for number in pages:
         marks = [mark for block in page_blocks[number] for mark in block.marks]
@@ -864,6 +869,7 @@ def stream_to_cards(
     if not stream:
         return [], findings
     size = body_size(stream)
+    line_gap = paragraph_gap(stream)
     card_rows = {position for header in headers for position in range(header.section_start if header.section_start is not None else header.start, header.end)}
     chapters = stream_to_chapters(stream, card_rows, size)
     openings, repeats = split_repeated_headers(stream, headers)
@@ -873,7 +879,7 @@ def stream_to_cards(
         following = openings[position + 1] if position + 1 < len(openings) else None
         stop = header_first(following) if following else len(stream)
         card_lines = [entry for index, entry in enumerate(stream[header.end : stop], header.end) if index not in repeated]
-        rows = rows_to_bands(card_lines_to_rows(card_lines, size, header.code, findings, settings), size, settings)
+        rows = rows_to_bands(card_lines_to_rows(card_lines, size, header.code, findings, settings), size, line_gap, settings)
         value_lines = [segment for row in rows for entry, segments in row.lines for segment in segments]
         card_edge = max((segment.x1 for segment in value_lines), default=0.0)
         section_text = " ".join(entry.line.text for entry in header.section_lines)
