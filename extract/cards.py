@@ -448,6 +448,12 @@ def stretch_split(bands: list[Band], upper: int, lower: int, alignment: str | No
     return candidates[0] if alignment == "middle" else candidates[-1]
 
 
+def page_top_split(bands: list[Band], label_band: int, last: int) -> int:
+    """Of the bands above the page's first label, the last one that goes on from the page before (-1: none),
+    so that the label stands in the middle of the rows left to it (``label_band``..``last`` below it)."""
+    return min(range(-1, label_band), key=lambda split: centring_error(bands, split + 1, last, label_band))
+
+
 def band_owners(bands: list[Band], ruled: bool, next_row: int | None, alignment: str | None) -> list[int | None]:
     """The row each band belongs to. A labelled band: its one label (None for several). In a ruled table an
     unlabelled band after the page's labels is a row whose label was carried to the next page (a row split by
@@ -463,8 +469,13 @@ def band_owners(bands: list[Band], ruled: bool, next_row: int | None, alignment:
         for index in range(labelled[-1] + 1, len(bands)):
             resolved[index] = next_row
         return resolved
-    if alignment == "bottom":
-        for index in range(0, labelled[0]):
+    if alignment in ("bottom", "middle") and labelled[0] > 0:
+        # the rows above the page's first label: its own (a row opening the page), or the last row of the page
+        # before going on, by where the label sits
+        following = labelled[1] if len(labelled) > 1 else None
+        last = stretch_split(bands, labelled[0], following, alignment, labelled[0]) if following else len(bands) - 1
+        split = page_top_split(bands, labelled[0], last) if alignment == "middle" else -1
+        for index in range(split + 1, labelled[0]):
             resolved[index] = owners[labelled[0]]
     first = labelled[0]
     for upper, lower in zip(labelled, labelled[1:]):
@@ -519,7 +530,7 @@ def rows_to_bands(rows: list[RowLines], size: float, usual: float, settings: Ext
             if row is None:
                 continue
             # where labels open their rows, a line above the label is the row above's
-            label_top = min((mark.top for mark in band.marks if mark.pair is None), default=float("inf"))
+            label_top = min((mark.top for mark in band.marks if mark.pair is None), default=float("-inf"))
             for mark in band.marks:
                 if mark.pair is not None and not (alignment in ("top", None) and not ruled and mark.bottom <= label_top + 0.5):
                     owner[id(mark.pair)] = row
