@@ -219,6 +219,7 @@ def card_lines_to_rows(
     lines: list[StreamLine], size: float, card_code: str, findings: list[Finding], settings: ExtractSettings
 ) -> list[RowLines]:
     rows: list[RowLines] = []
+    before_first_label: list[tuple[StreamLine, list[Segment]]] = []
     value_x: dict[int, float] = {}
     fallback_x = value_column_x(lines)
     for entry in lines:
@@ -254,6 +255,8 @@ def card_lines_to_rows(
             row.untabled = not values and bool(rows) and label_field(label_text) is not None and first.x0 < column - 20
             if values:
                 row.lines.append((entry, values))
+            if not rows:
+                row.lines[:0] = before_first_label
             rows.append(row)
         elif in_label_zone:
             if rows and rows[-1].untabled:
@@ -262,6 +265,8 @@ def card_lines_to_rows(
                 if not rows[-1].lines and label_field(rows[-1].label) is None and len(rows) > 1:
                     rows.pop()  # the heading of the prose that follows the card (« Conclusion »)
                 break
+        elif not rows:
+            before_first_label.append((entry, segments))  # a value set beside the middle or foot of its label
         else:
             if rows:
                 if rows[-1].untabled and all(segments_[0].x0 >= column - 2 for _, segments_ in rows[-1].lines):
