@@ -459,8 +459,11 @@ def drop_furniture(pages: list[PageLayout], settings: ExtractSettings) -> list[P
         band = settings.furniture_band * page.height
         return line.bottom < band or line.top > page.height - band
 
+    def segment_key(segment: Segment) -> tuple[str, int]:
+        return (furniture_key(segment.text), round(segment.top / settings.furniture_height_step))
+
     def keys(line: Line) -> set[tuple[str, int]]:
-        return {(furniture_key(segment.text), round(segment.top / settings.furniture_height_step)) for segment in line.segments}
+        return {segment_key(segment) for segment in line.segments}
 
     counts: dict[tuple[str, int], int] = {}
     for page in pages:
@@ -471,7 +474,15 @@ def drop_furniture(pages: list[PageLayout], settings: ExtractSettings) -> list[P
     def furniture(line: Line, page: PageLayout) -> bool:
         if not in_band(line, page):
             return False
-        return bool(PAGE_NUMBER.fullmatch(furniture_key(line.text))) or any(counts.get(key, 0) >= threshold for key in keys(line))
+        if PAGE_NUMBER.fullmatch(furniture_key(line.text)):
+            return True
+        # A piece of text repeated at this height on many pages makes the line furniture (a running title
+        # beside a chapter name that changes); a bullet or a dash repeating there says nothing.
+        return any(
+            counts.get(segment_key(segment), 0) >= threshold
+            and sum(char.isalnum() for char in segment.text) >= settings.furniture_min_letters
+            for segment in line.segments
+        )
 
     for page in pages:
         page.lines = [line for line in page.lines if not furniture(line, page)]

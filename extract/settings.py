@@ -35,6 +35,8 @@ class ExtractSettings(BaseModel):
     row_gap_em: float = 0.25
     # Running headers and footers: text repeated at the same height on this share of the pages is dropped.
     furniture_share: float = 0.3
+    # ... a repeated piece of text counts from this many letters or digits (a repeated bullet does not).
+    furniture_min_letters: int = 3
     # ... at the same height: tops rounded to this many points.
     furniture_height_step: float = 6.0
     # Page margins (share of the page height) where running headers and footers are looked for.
