@@ -1,0 +1,280 @@
+"""Unit tests of the card reader's geometry building blocks, on small synthetic pages.
+
+Each case is a situation met in a rendering of the plan: a label set at the middle or the foot of its
+row, a value printed closer to its label than a cell gap, header rows repeated after a page break, bullets
+typed in a column of their own, running headers beside a chapter name that changes, a watermark.
+Coordinates are PDF points, top-left origin; a line of text is 10 pt high.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.cards import (
+    Band,
+    Header,
+    Mark,
+    RowLines,
+    StreamLine,
+    ValueLine,
+    band_owners,
+    breaks_for_count,
+    free_glyph_column,
+    label_alignment,
+    label_position,
+    paragraph_gap,
+    rows_to_bands,
+    split_at_column,
+    split_repeated_headers,
+    stretch_split,
+)
+from extract.layout import Line, PageLayout, Segment, Word, drop_furniture
+from extract.model import Box
+from extract.settings import ExtractSettings
+
+SETTINGS = ExtractSettings()
+SIZE = 10.0
+HEIGHT = 10.0
+
+
+def word(text: str, x0: float, top: float, width: float | None = None) -> Word:
+    return Word(text, x0, top, x0 + (width if width is not None else 5.0 * len(text)), top + HEIGHT, SIZE, False)
+
+
+def segment(text: str, x0: float, top: float) -> Segment:
+    words, x = [], x0
+    for part in text.split():
+        words.append(word(part, x, top))
+        x = words[-1].x1 + 3
+    return Segment(words)
+
+
+def line(page: PageLayout, top: float, *cells: tuple[float, str]) -> StreamLine:
+    return StreamLine(Line(page.number, [segment(text, x0, top) for x0, text in cells]), page)
+
+
+# --- a label printed close to its value -------------------------------------------------------------------
+
+COLUMN = 100.0
+
+
+@pytest.mark.parametrize(
+    "words, expected",
+    [
+        # « Responsab Pr Aidi … »: a label that fills its narrow cell, 4 pt from its value
+        ([("Responsab", 40, 95), ("Pr", 102, 110), ("Aidi", 113, 130)], ["Responsab", "Pr Aidi"]),
+        # the label ends well before the value column: nothing to split (line_to_segments did it)
+        ([("Budget", 40, 70)], ["Budget"]),
+        # a word lying across the column edge: a line of text outside the table, kept whole
+        ([("Conclusion", 40, 90), ("générale", 93, 140)], ["Conclusion générale"]),
+    ],
+)
+def test_split_at_column(words, expected) -> None:
+    segments = [Segment([Word(text, x0, 0, x1, HEIGHT, SIZE, False) for text, x0, x1 in words])]
+    assert [part.text for part in split_at_column(segments, COLUMN)] == expected
+
+
+# --- header rows repeated on the next page ----------------------------------------------------------------
+
+
+def header(stream: list[StreamLine], start: int, code: str, title: str, section_at: int | None) -> Header:
+    found = Header(start, start + 1, code, title, [stream[start]])
+    if section_at is not None:
+        found.section_lines, found.section_start = [stream[section_at]], section_at
+    return found
+
+
+def test_a_repeated_header_continues_its_card_and_another_title_is_a_new_card() -> None:
+    first, second = PageLayout(1, 595, 842), PageLayout(2, 595, 842)
+    stream = [
+        line(first, 100, (40, "Hôpital des Spécialités")),
+        line(first, 120, (40, "Sous Projet HS-M1-25 : Titre")),
+        line(first, 140, (40, "Responsable"), (110, "Pr A")),
+        line(second, 60, (40, "Hôpital des Spécialités")),  # the repeated section row
+        line(second, 80, (40, "Sous Projet HS-M1-25 : Titre")),  # the repeated header row
+        line(second, 100, (40, "Budget"), (110, "10 MDH")),
+        line(second, 140, (40, "Hôpital des Spécialités")),
+        line(second, 160, (40, "Sous Projet HS-M1-25 : Autre titre")),  # same code, other content
+    ]
+    headers = [
+        header(stream, 1, "HS-M1-25", "Titre", 0),
+        header(stream, 4, "HS-M1-25", "Titre", 3),
+        header(stream, 7, "HS-M1-25", "Autre titre", 6),
+    ]
+    openings, repeats = split_repeated_headers(stream, headers)
+    assert [item.start for item in openings] == [1, 7]
+    assert [item.start for item in repeats] == [4]
+
+
+# --- bands: which label a value line faces ---------------------------------------------------------------
+
+
+def band(*marks: tuple[float, int, bool]) -> Band:
+    """Marks as (top, row, is_label)."""
+    return Band([Mark(top, top + HEIGHT, row, None if is_label else ("line", row)) for top, row, is_label in marks])
+
+
+@pytest.mark.parametrize(
+    "marks, expected",
+    [
+        ([(100, 0, True), (100, 0, False), (112, 0, False)], "top"),
+        ([(100, 0, False), (106, 0, True), (112, 0, False)], "middle"),
+        ([(100, 0, False), (112, 0, True), (112, 0, False)], "bottom"),
+        ([(100, 0, True), (100, 0, False)], None),  # one value line says nothing
+        ([(100, 0, True), (100, 1, True), (112, 0, False)], None),  # two labels in one band
+    ],
+)
+def test_label_position(marks, expected) -> None:
+    assert label_position(band(*marks)) == expected
+
+
+def test_label_alignment_is_the_rows_majority_and_none_on_a_tie() -> None:
+    middle = band((100, 0, False), (106, 0, True), (112, 0, False))
+    top = band((100, 0, True), (100, 0, False), (112, 0, False))
+    assert label_alignment([middle, middle, top]) == "middle"
+    assert label_alignment([middle, top]) is None
+    assert label_alignment([band((100, 0, True), (100, 0, False))]) is None
+
+
+# Two labels with two unlabelled bands between them: gaps 9 (after the upper label's band), 4, 9.
+STRETCH = [
+    band((100, 0, True), (100, 0, False)),  # 100-110
+    band((119, 0, False)),  # 119-129
+    band((133, 0, False)),  # 133-143
+    band((152, 1, True), (152, 1, False)),  # 152-162
+]
+
+
+@pytest.mark.parametrize(
+    "alignment, expected_split",
+    [
+        ("top", 2),  # labels open their rows: everything above the next label is the upper row's
+        ("bottom", 0),  # labels close their rows: everything below the upper label is the lower row's
+        ("middle", 0),  # the widest gaps tie (9, 9): the one that centres the upper label, right after it
+        (None, 2),  # no alignment read: the widest gap, the lower one on a tie
+    ],
+)
+def test_stretch_split(alignment, expected_split) -> None:
+    assert stretch_split(STRETCH, 0, 3, alignment, 0) == expected_split
+
+
+def test_band_owners_split_a_stretch_once_and_give_a_ruled_rows_tail_to_the_next_label() -> None:
+    middle_rows = [
+        band((100, 0, True), (100, 0, False)),
+        band((119, 1, False)),  # gap 9: a row gap, then the lower row's first item
+        band((131, 1, False)),  # gap 2: items of one row
+        band((143, 1, True), (143, 1, False)),
+    ]
+    assert band_owners(middle_rows, ruled=False, next_row=None, alignment="middle") == [0, 1, 1, 1]
+    # A ruled page whose last band has no label: its label was carried to the next page.
+    ruled = [band((100, 0, True), (100, 0, False)), band((130, 0, False))]
+    assert band_owners(ruled, ruled=True, next_row=1, alignment=None) == [0, 1]
+
+
+def row_lines(page: PageLayout, label: str, label_top: float, values: list[float]) -> RowLines:
+    return RowLines(
+        label,
+        [Box(page.number, 40, label_top, 90, label_top + HEIGHT)],
+        [(line(page, top, (110, f"value at {top:g}")), [segment(f"value at {top:g}", 110, top)]) for top in values],
+        label_bottom=label_top + HEIGHT,
+        label_page=page.number,
+    )
+
+
+def test_rows_to_bands_gives_lines_above_a_centred_label_to_its_row() -> None:
+    """Objectifs (2 lines) then Actions (3 lines), labels centred, rows 8 pt apart, lines 2 pt apart; the
+    state machine gave the first Actions line to Objectifs (it comes before the Actions label)."""
+    page = PageLayout(1, 595, 842)
+    objectives = row_lines(page, "Objectifs", 106, [100, 112, 136])  # 136 is Actions' first line
+    actions = row_lines(page, "Actions", 148, [148, 160])
+    rebanded = rows_to_bands([objectives, actions], SIZE, 2.0, SETTINGS)
+    assert [entry.line.top for entry, _ in rebanded[0].lines] == [100, 112]
+    assert [entry.line.top for entry, _ in rebanded[1].lines] == [136, 148, 160]
+
+
+def test_rows_to_bands_keeps_top_aligned_rows_as_read() -> None:
+    page = PageLayout(1, 595, 842)
+    rows = [row_lines(page, "Objectifs", 100, [100, 112]), row_lines(page, "Actions", 130, [130, 142, 154])]
+    rebanded = rows_to_bands(rows, SIZE, 2.0, SETTINGS)
+    assert [[entry.line.top for entry, _ in row.lines] for row in rebanded] == [[100, 112], [130, 142, 154]]
+
+
+def test_paragraph_gap_is_the_tight_common_gap() -> None:
+    page = PageLayout(1, 595, 842)
+    stream = [line(page, top, (40, "texte")) for top in (100, 112, 124, 136, 160, 172, 184, 196, 220, 232, 244)]
+    assert paragraph_gap(stream) == pytest.approx(2.0)
+
+
+# --- bullets in a column of their own ----------------------------------------------------------------------
+
+
+def value_line(page: PageLayout, top: float, text: str, glyph: str | None = None) -> ValueLine:
+    entry = line(page, top, (120, text))
+    return ValueLine(entry.line.segments[0].words, entry, glyph)
+
+
+def test_glyphs_stacked_on_wraps_count_the_items() -> None:
+    """Two items, the first wrapping: the second glyph was typed on the second line, a wrap (« de » above)."""
+    page = PageLayout(1, 595, 842)
+    lines = [
+        value_line(page, 100, "Améliorer la prise en charge de", "•"),
+        value_line(page, 112, "patients atteints", "•"),
+        value_line(page, 124, "Former les équipes"),
+    ]
+    text_lines, count = free_glyph_column(lines, 300.0, SETTINGS)
+    assert count == 2 and all(item.glyph is None for item in text_lines)
+
+
+def test_glyphs_beside_every_item_are_trusted() -> None:
+    page = PageLayout(1, 595, 842)
+    lines = [value_line(page, 100, "Procédures mises en place", "-"), value_line(page, 112, "100 % des patients couverts", "-")]
+    assert free_glyph_column(lines, 300.0, SETTINGS) == (lines, None)
+
+
+def test_a_glyph_alone_on_its_line_marks_a_free_column() -> None:
+    page = PageLayout(1, 595, 842)
+    lines = [value_line(page, 100, "Former les équipes", "•"), value_line(page, 110, "•"), value_line(page, 124, "Acheter")]
+    text_lines, count = free_glyph_column(lines, 300.0, SETTINGS)
+    assert count == 2 and [item.words[0].text for item in text_lines] == ["Former", "Acheter"]
+
+
+@pytest.mark.parametrize(
+    "texts, breaks, count, expected",
+    [
+        # one break to place among two undecided: the line after a closed one opens the item
+        (["Former les équipes;", "Acheter", "le matériel"], [False, None, None], 2, [False, False, True]),
+        # the layout already makes the count: undecided lines continue
+        (["Former", "Acheter", "suite"], [False, False, None], 2, [False, False, True]),
+        # the layout makes more items than glyphs: left as the layout says
+        (["A", "B", "C"], [False, False, False], 2, [False, False, False]),
+    ],
+)
+def test_breaks_for_count(texts, breaks, count, expected) -> None:
+    page = PageLayout(1, 595, 842)
+    lines = [value_line(page, 100 + 12 * index, text) for index, text in enumerate(texts)]
+    assert breaks_for_count(lines, breaks, count) == expected
+
+
+# --- furniture ------------------------------------------------------------------------------------------
+
+
+def test_running_header_beside_a_changing_chapter_is_furniture_but_a_repeated_bullet_is_not() -> None:
+    pages = []
+    for number in range(1, 7):
+        page = PageLayout(number, 595, 842)
+        chapter = "I.1 Activités médicales" if number < 4 else "I.2 PHARMACIE"
+        item = ["Former les équipes", "Acheter le matériel", "Réaliser les études", "Suivre les indicateurs",
+                "Élaborer les procédures", "Évaluer les pratiques"][number - 1]
+        page.lines = [
+            Line(number, [segment(chapter, 40, 20), segment("CHU Ibn Sina — Plan d'actions 2025", 350, 20)]),
+            Line(number, [segment("Budget", 40, 400), segment("10 MDH", 110, 400)]),
+            # the last row of each page lies in the bottom margin, its bullet at the same height every time
+            Line(number, [segment("•", 100, 790), segment(item, 110, 790)]),
+            Line(number, [segment(f"Page {number}", 280, 820)]),
+        ]
+        pages.append(page)
+    kept = drop_furniture(pages, SETTINGS)
+    assert [[line.text for line in page.lines] for page in kept][:2] == [
+        ["Budget 10 MDH", "• Former les équipes"],
+        ["Budget 10 MDH", "• Acheter le matériel"],
+    ]
