@@ -436,7 +436,9 @@ def centring_error(bands: list[Band], first: int, last: int, label_band: int) ->
     return abs((label.top + label.bottom) / 2 - (bands[first].top + bands[last].bottom) / 2)
 
 
-def stretch_split(bands: list[Band], upper: int, lower: int, alignment: str | None, upper_first: int) -> int:
+def stretch_split(
+    bands: list[Band], upper: int, lower: int, alignment: str | None, upper_first: int, tolerance: float
+) -> int:
     """Between the labelled bands ``upper`` and ``lower``, the last band index that still belongs to the
     upper label: labels at the top of their rows keep everything above the next label, labels at the
     bottom take everything below the previous one, and elsewhere the widest gap separates the rows (where
@@ -447,7 +449,7 @@ def stretch_split(bands: list[Band], upper: int, lower: int, alignment: str | No
         return upper
     gaps = {index: bands[index + 1].top - bands[index].bottom for index in range(upper, lower)}
     widest = max(gaps.values())
-    candidates = [index for index, gap in gaps.items() if gap >= widest - 0.5]
+    candidates = [index for index, gap in gaps.items() if gap >= widest - tolerance]
     if alignment == "middle" and len(candidates) > 1:
         return min(candidates, key=lambda index: centring_error(bands, upper_first, index, upper))
     return candidates[0] if alignment == "middle" else candidates[-1]
@@ -459,7 +461,18 @@ def page_top_split(bands: list[Band], label_band: int, last: int) -> int:
     return min(range(-1, label_band), key=lambda split: centring_error(bands, split + 1, last, label_band))
 
 
-def band_owners(bands: list[Band], ruled: bool, next_row: int | None, alignment: str | None) -> list[int | None]:
+def clear_row_gap(bands: list[Band], first: int, last: int, tolerance: float) -> int | None:
+    """The band after which the widest gap between bands ``first..last`` stands, where it is wider than every
+    other gap there by more than ``tolerance`` (a row gap among item gaps); None where no gap stands out."""
+    gaps = sorted(((bands[index + 1].top - bands[index].bottom, index) for index in range(first, last)), reverse=True)
+    if len(gaps) < 2 or gaps[0][0] - gaps[1][0] <= tolerance:
+        return None
+    return gaps[0][1]
+
+
+def band_owners(
+    bands: list[Band], ruled: bool, next_row: int | None, alignment: str | None, tolerance: float
+) -> list[int | None]:
     """The row each band belongs to. A labelled band: its one label (None for several). In a ruled table an
     unlabelled band after the page's labels is a row whose label was carried to the next page (a row split by
     the page break). Without rules the unlabelled bands between two labels are split once, by
@@ -476,15 +489,17 @@ def band_owners(bands: list[Band], ruled: bool, next_row: int | None, alignment:
         return resolved
     if alignment in ("bottom", "middle") and labelled[0] > 0:
         # the rows above the page's first label: its own (a row opening the page), or the last row of the page
-        # before going on, by where the label sits
+        # before going on: where a row gap stands out among them, there; else by where the label sits
         following = labelled[1] if len(labelled) > 1 else None
-        last = stretch_split(bands, labelled[0], following, alignment, labelled[0]) if following else len(bands) - 1
-        split = page_top_split(bands, labelled[0], last) if alignment == "middle" else -1
+        last = stretch_split(bands, labelled[0], following, alignment, labelled[0], tolerance) if following else len(bands) - 1
+        split = clear_row_gap(bands, 0, labelled[0], tolerance)
+        if split is None:
+            split = page_top_split(bands, labelled[0], last) if alignment == "middle" else -1
         for index in range(split + 1, labelled[0]):
             resolved[index] = owners[labelled[0]]
     first = labelled[0]
     for upper, lower in zip(labelled, labelled[1:]):
-        split = stretch_split(bands, upper, lower, alignment, first)
+        split = stretch_split(bands, upper, lower, alignment, first, tolerance)
         for index in range(upper + 1, lower):
             resolved[index] = owners[upper] if index <= split else owners[lower]
         first = split + 1
@@ -531,7 +546,7 @@ def rows_to_bands(rows: list[RowLines], size: float, usual: float, settings: Ext
     alignment = label_alignment([band for _, _, _, bands in banded for band in bands])
     owner: dict[int, int] = {}
     for page, ruled, next_row, bands in banded:
-        for band, row in zip(bands, band_owners(bands, ruled, next_row, alignment)):
+        for band, row in zip(bands, band_owners(bands, ruled, next_row, alignment, settings.gap_tie_tolerance)):
             if row is None:
                 continue
             # where labels open their rows, a line above the label is the row above's

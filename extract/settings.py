@@ -33,6 +33,8 @@ class ExtractSettings(BaseModel):
     # Rows of a table without rules: a gap this many font sizes wider than the usual gap between lines
     # separates two rows.
     row_gap_em: float = 0.25
+    # Two gaps between rows differing by no more than this (points) tie.
+    gap_tie_tolerance: float = 0.5
     # Running headers and footers: text repeated at the same height on this share of the pages is dropped.
     furniture_share: float = 0.3
     # ... a repeated piece of text counts from this many letters or digits (a repeated bullet does not).

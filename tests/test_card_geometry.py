@@ -155,7 +155,7 @@ STRETCH = [
     ],
 )
 def test_stretch_split(alignment, expected_split) -> None:
-    assert stretch_split(STRETCH, 0, 3, alignment, 0) == expected_split
+    assert stretch_split(STRETCH, 0, 3, alignment, 0, SETTINGS.gap_tie_tolerance) == expected_split
 
 
 def test_band_owners_split_a_stretch_once_and_give_a_ruled_rows_tail_to_the_next_label() -> None:
@@ -165,10 +165,10 @@ def test_band_owners_split_a_stretch_once_and_give_a_ruled_rows_tail_to_the_next
         band((131, 1, False)),  # gap 2: items of one row
         band((143, 1, True), (143, 1, False)),
     ]
-    assert band_owners(middle_rows, ruled=False, next_row=None, alignment="middle") == [0, 1, 1, 1]
+    assert band_owners(middle_rows, ruled=False, next_row=None, alignment="middle", tolerance=0.5) == [0, 1, 1, 1]
     # A ruled page whose last band has no label: its label was carried to the next page.
     ruled = [band((100, 0, True), (100, 0, False)), band((130, 0, False))]
-    assert band_owners(ruled, ruled=True, next_row=1, alignment=None) == [0, 1]
+    assert band_owners(ruled, ruled=True, next_row=1, alignment=None, tolerance=0.5) == [0, 1]
 
 
 def row_lines(page: PageLayout, label: str, label_top: float, values: list[float]) -> RowLines:
