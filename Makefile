@@ -3,30 +3,34 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: all setup test golden-check help
+.PHONY: all setup test test-fast lint golden-check robustness help
 
 PDF ?= data/raw/plan_actions_2025.pdf
 OUT ?= data/clean
 VERIFY ?= uncertain
 CORRECTIONS ?= data/corrections.csv
+READER ?= pdfium
+SEEDS ?= 40
+# The exact versions every install uses (pyproject.toml states the ranges).
+CONSTRAINTS := constraints.txt
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-all: setup  ## build $(OUT)/plan.duckdb and $(OUT)/*.parquet from $(PDF) (PDF=… OUT=… VERIFY=off|uncertain|all CORRECTIONS=…)
-	@$(BIN)/python -m load $(PDF) --out $(OUT) --verify $(VERIFY) --corrections $(CORRECTIONS) $(if $(QUIET),-q,)
+all: setup  ## build $(OUT)/plan.duckdb and $(OUT)/*.parquet from $(PDF) (PDF=… OUT=… VERIFY=off|uncertain|all READER=pdfium|pdfplumber CORRECTIONS=… QUIET=1)
+	@$(BIN)/plan-to-data build $(PDF) --out $(OUT) --verify $(VERIFY) --reader $(READER) --corrections $(CORRECTIONS) $(if $(QUIET),-q,)
 
 .PHONY: export
 export: all  ## write $(OUT)/export/<table>.csv for every table and view and $(OUT)/export/plan.xlsx (builds $(OUT) first if needed)
-	@$(BIN)/python -m load.export $(OUT)
+	@$(BIN)/plan-to-data export $(OUT)
 
 .PHONY: review
 review: all  ## write the review site $(OUT)/review/ (every card beside its pages, every item's box; builds $(OUT) first if needed)
-	@$(BIN)/python -m review $(OUT) --pdf $(PDF)
+	@$(BIN)/plan-to-data review $(OUT) --pdf $(PDF)
 
 .PHONY: notebook
 notebook: all  ## open notebooks/analyst.ipynb in Jupyter on $(OUT)/plan.duckdb (installs the notebook extra)
-	@$(BIN)/pip install -qq -e '.[dev,notebook]'
+	@$(BIN)/pip install -qq -c $(CONSTRAINTS) -e '.[dev,notebook]'
 	PLAN_DB=$(abspath $(OUT))/plan.duckdb $(BIN)/jupyter notebook notebooks/analyst.ipynb
 
 setup: $(BIN)/.installed chromium  ## build the virtual environment from nothing (pinned dependencies) and install chromium for the browser tests
@@ -45,26 +49,34 @@ chromium:
 	  fi; }
 
 # pip -qq: errors only (not the warnings about package index locations that do not hold a package).
-$(BIN)/.installed: pyproject.toml
-	@echo "setup: building $(VENV) (pinned dependencies of pyproject.toml)"
+$(BIN)/.installed: pyproject.toml $(CONSTRAINTS)
+	@echo "setup: building $(VENV) (the exact versions of $(CONSTRAINTS))"
 	@$(PYTHON) -m venv $(VENV)
 	@$(BIN)/pip install -qq --upgrade pip
-	@$(BIN)/pip install -qq -e '.[dev]'
+	@$(BIN)/pip install -qq -c $(CONSTRAINTS) -e '.[dev]'
 	@touch $@
 	@echo "setup: $(VENV) ready"
 
-test: setup  ## run the test suite
+test: setup  ## run the test suite (all of it)
 	$(BIN)/pytest
 
+test-fast: setup  ## run the tests not marked slow: normalizers, schemas, units, the command line (under a minute)
+	$(BIN)/pytest -m "not slow"
+
+lint: setup  ## ruff: lint and formatting check (configured in pyproject.toml)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
 golden-check: setup  ## validate the golden set; compare it with the text export and with its second reading
-	$(BIN)/python -m schemas.golden data/golden/cards/*.json
-	$(BIN)/python tools/golden_vs_export.py
-	$(BIN)/python tools/compare_expected.py data/golden/second_reading
+	$(BIN)/plan-to-data check
+
+robustness: setup  ## extract SEEDS seeded layouts of the plan and score them against the golden set (SEEDS=40; READER=…)
+	$(BIN)/plan-to-data robustness --seeds $(SEEDS) --reader $(READER)
 
 .PHONY: source-pdf variants
 source-pdf: setup  ## rebuild data/raw/plan_actions_2025.pdf from the golden set (needs LibreOffice)
 	@command -v soffice >/dev/null 2>&1 || { echo "source-pdf: LibreOffice not found (soffice); install it: apt-get install -y libreoffice-writer-nogui fonts-crosextra-carlito"; exit 1; }
-	$(BIN)/pip install --quiet -e '.[dev,reconstruct]'
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[dev,reconstruct]'
 	$(BIN)/python -m reconstruct.docx_render data/raw/plan_actions_2025.pdf
 	sha256sum data/raw/plan_actions_2025.pdf
 
@@ -74,5 +86,5 @@ variants: setup  ## draw the test renderings of the plan (ruled, borderless, ref
 .PHONY: bench
 bench: setup  ## compare the pipeline with pdfplumber, camelot, tabula and unstructured on the reconstruction and its renderings; writes bench/RESULTS.md
 	@command -v java >/dev/null 2>&1 || { echo "bench: no Java runtime (tabula needs one); install it: apt-get install -y default-jre-headless"; exit 1; }
-	$(BIN)/pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python -m bench
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[dev,bench]'
+	$(BIN)/plan-to-data bench

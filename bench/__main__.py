@@ -1,6 +1,6 @@
 """The pipeline against the tools a user would pick instead, on the same PDFs; writes bench/RESULTS.md.
 
-    .venv/bin/python -m bench [--out bench/RESULTS.md] [--inputs NAME...] [--tools TOOL...]
+    plan-to-data bench [--out bench/RESULTS.md] [--inputs NAME...] [--tools TOOL...]
 
 Inputs: the committed reconstruction (data/raw/plan_actions_2025.pdf) and its text renderings ruled,
 borderless and reflow (reconstruct.pdf_render, drawn into build/bench/). Each tool runs on each input in a
@@ -26,12 +26,11 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from bench.assemble import assemble  # noqa: E402
-from bench.build_time import tree_rss  # noqa: E402
-from bench.score import Score, score  # noqa: E402
-from bench.worker import TOOLS  # noqa: E402
+from bench.assemble import assemble
+from bench.build_time import tree_rss
+from bench.score import Score, score
+from bench.worker import TOOLS
 
 RENDERINGS = ("ruled", "borderless", "reflow")
 INPUTS = ("reconstruction", *RENDERINGS)
@@ -246,7 +245,7 @@ def main(argv: list[str]) -> int:
             rows.append(row)
     order = ["code", "title", "section", "label"]
     names = [name for name in order if name in field_names] + sorted(field_names - set(order))
-    command = "make bench" if os.environ.get("MAKELEVEL") else "python -m bench " + " ".join(argv)
+    command = "make bench" if os.environ.get("MAKELEVEL") else "plan-to-data bench " + " ".join(argv)
     write_results(args.out, rows, names, command.strip(), time.perf_counter() - started)
     print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
     return 0

@@ -1,7 +1,7 @@
 """How long `make all` takes and how much memory it needs, on a PDF of the plan (default: the committed
 reconstruction). Not a test: wall-clock figures depend on the machine; run it and report them.
 
-    .venv/bin/python bench/build_time.py [PDF] [--runs N]
+    .venv/bin/python -m bench.build_time [PDF] [--runs N]
 
 Measures, each `--runs` times: a cold build (`python -m load PDF --out TMP --force`, a new process, so
 imports and worker start-up count), the extraction alone inside one process (pages read in parallel), and a
@@ -21,8 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.worker import BenchError
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 
 def tree_rss(pid: int) -> int:
@@ -49,11 +50,11 @@ def timed_run(command: list[str]) -> tuple[float, int, str]:
         time.sleep(0.02)
     wall = time.perf_counter() - start
     if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed with exit status {process.returncode}")
+        raise BenchError(f"{' '.join(command)} failed with exit status {process.returncode}")
     return wall, peak, process.stdout.read().strip()
 
 
-def main() -> int:
+def report() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pdf", nargs="?", type=Path, default=ROOT / "data/raw/plan_actions_2025.pdf")
     parser.add_argument("--runs", type=int, default=3)
@@ -81,6 +82,15 @@ def main() -> int:
     print(f"extraction alone, in process: median {statistics.median(extraction):.1f} s = {pages / statistics.median(extraction):.1f} pages/s")
     print(f"rebuild, PDF and code unchanged: median {statistics.median(cached):.2f} s")
     return 0
+
+
+def main() -> int:
+    """``report()``, a failed run reported in one line on stderr (exit status 2)."""
+    try:
+        return report()
+    except BenchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ tables, each a new process, interleaved run by run so that the machine's load fa
 of ``--runs``, and the peak memory of each process with its workers. Then the plan concatenated ``--copies``
 times: the same build, to see how time grows with pages. Not a test: figures depend on the machine.
 
-    .venv/bin/python bench/reader_time.py [PDF] [--runs 3] [--copies 4]
+    .venv/bin/python -m bench.reader_time [PDF] [--runs 3] [--copies 4]
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from bench.build_time import timed_run  # noqa: E402
+from bench.build_time import timed_run
+from bench.worker import BenchError
 
 CAMELOT = (
     "import sys, camelot; "
@@ -40,7 +40,7 @@ def concatenated(pdf: Path, copies: int, out: Path) -> Path:
     return out
 
 
-def main() -> int:
+def report() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pdf", nargs="?", type=Path, default=ROOT / "data/raw/plan_actions_2025.pdf")
     parser.add_argument("--runs", type=int, default=3)
@@ -86,6 +86,15 @@ def main() -> int:
     for name, summary in summaries.items():
         print(f"{name}: {summary}")
     return 0
+
+
+def main() -> int:
+    """``report()``, a failed run reported in one line on stderr (exit status 2)."""
+    try:
+        return report()
+    except BenchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -13,9 +13,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+
+from extract.errors import PlanToDataError
 
 TOOLS = ("ours", "pdfplumber", "camelot-lattice", "camelot-stream", "tabula-lattice", "tabula-stream")
+
+
+class BenchError(PlanToDataError):
+    """A benchmark run that cannot go on: an unknown tool, a command that failed."""
 
 
 def page_count(path: Path) -> int:
@@ -80,14 +85,21 @@ def run(tool: str, path: Path) -> dict:
     elif tool.startswith("tabula-"):
         tables = tabula_tables(path, tool.split("-", 1)[1])
     else:
-        raise SystemExit(f"unknown tool {tool!r}; valid: {', '.join(TOOLS)}")
+        raise BenchError(f"unknown tool {tool!r}; valid: {', '.join(TOOLS)}")
     cards = [card.as_dict() for card in assemble(tables)]
     return {"cards": cards, "tables": len(tables), "seconds": time.perf_counter() - start, "pages": page_count(path)}
 
 
 def main(argv: list[str]) -> int:
+    if len(argv) != 3:
+        print("usage: python -m bench.worker TOOL PDF OUT.json", file=sys.stderr)
+        return 2
     tool, path, out = argv
-    result = run(tool, Path(path))
+    try:
+        result = run(tool, Path(path))
+    except BenchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     Path(out).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
     return 0
 

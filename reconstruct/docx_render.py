@@ -35,6 +35,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 
+from extract.errors import PlanToDataError
 from reconstruct.document import (
     BulletList,
     Card,
@@ -640,10 +641,14 @@ def build_docx(plan: PlanDocument, path: Path, page_numbers: dict[str, int] | No
 # --------------------------------------------------------------------------------------------- PDF
 
 
+class RenderError(PlanToDataError):
+    """LibreOffice is missing, or produced no PDF."""
+
+
 def soffice() -> str:
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if not found:
-        raise SystemExit("LibreOffice (soffice) not found: apt-get install -y libreoffice-writer-nogui fonts-crosextra-carlito")
+        raise RenderError("LibreOffice (soffice) not found: apt-get install -y libreoffice-writer-nogui fonts-crosextra-carlito")
     return found
 
 
@@ -668,7 +673,7 @@ def convert(docx: Path, outdir: Path) -> Path:
         )
     pdf = outdir / (docx.stem + ".pdf")
     if not pdf.exists():
-        raise SystemExit(f"LibreOffice produced no PDF for {docx}")
+        raise RenderError(f"LibreOffice produced no PDF for {docx}")
     return pdf
 
 
@@ -738,7 +743,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_PDF, help="PDF to write")
     parser.add_argument("--docx", type=Path, help="also keep the .docx here")
     args = parser.parse_args(argv)
-    pdf = render_pdf(args.out, args.docx)
+    try:
+        pdf = render_pdf(args.out, args.docx)
+    except RenderError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     import pdfplumber
 
     with pdfplumber.open(pdf) as document:

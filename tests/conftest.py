@@ -48,3 +48,15 @@ def dataset(tmp_path_factory) -> Path:
     assert result.stderr == ""  # -q: no progress
     assert result.stdout.startswith(f"{out}: built — 180 cards, ")
     return out
+
+
+# Fixtures that build the dataset or draw renderings of the whole plan: a test that uses one, directly or through
+# another fixture, is marked slow (`make test-fast` leaves it out). Tests that are slow on their own carry the mark.
+# Besides the three here: second_build (test_build.py), corrected (test_corrections.py), site (test_review.py).
+SLOW_FIXTURES = frozenset({"dataset", "variant_pdfs", "scanned_pdf", "second_build", "corrected", "site"})
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

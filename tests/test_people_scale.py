@@ -62,7 +62,7 @@ def clusters(names: list[str], cells: list[str]) -> list[list[int]]:
     return sorted(sorted(members) for members in groups.values())
 
 
-@pytest.mark.parametrize("copies", [1, 4])
+@pytest.mark.parametrize("copies", [1, pytest.param(4, marks=pytest.mark.slow)])
 def test_clusters_are_those_of_the_all_pairs_reference(copies) -> None:
     names, cells = golden_mentions(copies)
     assert len(names) >= 240 * copies

@@ -17,6 +17,9 @@ import pytest
 
 from reconstruct.document import plan_document
 
+# Every test here reads the whole reconstruction.
+pytestmark = pytest.mark.slow
+
 PDF = Path(__file__).resolve().parent.parent / "data" / "raw" / "plan_actions_2025.pdf"
 FOOTER = 50  # points: the page-number band at the foot of each page
 

@@ -24,6 +24,9 @@ from conftest import run_load
 from load.corrections import COLUMNS, read_corrections
 from schemas.golden import load_card
 
+# Every test here builds the dataset and its site, most drive a browser.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 RECONSTRUCTION = ROOT / "data/raw/plan_actions_2025.pdf"
 CHROMIUM = Path("/usr/bin/chromium")

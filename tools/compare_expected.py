@@ -13,9 +13,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from schemas.golden import Expected, load_cards  # noqa: E402
+from schemas.golden import Expected, load_cards
 
 
 def disagreements(first: Expected, second: Expected) -> list[str]:

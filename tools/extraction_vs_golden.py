@@ -1,24 +1,34 @@
 """Compare an extraction with the golden cards: card recall, and item-level exact match per field.
 
 Items are compared with white space normalized; a row's items are aligned in order, so a split or a merged
-item counts against every item it touches. ``python tools/extraction_vs_golden.py PDF`` prints the table.
+item counts against every item it touches.
+
+    .venv/bin/python tools/extraction_vs_golden.py PDF [--differences N] [--reader pdfium|pdfplumber]
+
+prints the table, the missing and invented cards and the first N differences. Bad input (no such PDF, not
+the plan) ends with one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from extract.cards import label_field, label_key
+from extract.errors import PlanToDataError
+from extract.model import Extraction
+from normalize.codes import canonical_code
+from schemas.golden import GoldenCard
 
-from extract.cards import label_field, label_key  # noqa: E402
-from extract.model import Extraction  # noqa: E402
-from normalize.codes import canonical_code  # noqa: E402
-from schemas.golden import GoldenCard  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN_CARDS = ROOT / "data/golden/cards"
+# Differences printed by default, each cut to this many characters.
+DIFFERENCES_SHOWN = 60
+DIFFERENCE_WIDTH = 400
 
 CARD_FIELDS = ("code", "title", "section")
 
@@ -112,14 +122,25 @@ def compare(extraction: Extraction, golden_cards: list[GoldenCard]) -> Compariso
 
 
 def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="tools/extraction_vs_golden.py", description=__doc__.splitlines()[0])
+    parser.add_argument("pdf", type=Path, help="the PDF to extract (the reconstruction: data/raw/plan_actions_2025.pdf)")
+    parser.add_argument("--differences", type=int, default=DIFFERENCES_SHOWN, help=f"differences to print (default: {DIFFERENCES_SHOWN})")
+    parser.add_argument("--reader", choices=["pdfium", "pdfplumber"], default="pdfium", help="text-layer reader")
+    parser.add_argument("--golden", type=Path, default=GOLDEN_CARDS, help="folder of golden cards (default: data/golden/cards)")
+    args = parser.parse_args(argv)
     from extract.run import extract_plan
 
-    cards = [GoldenCard.model_validate_json(path.read_text(encoding="utf-8")) for path in sorted((ROOT / "data/golden/cards").glob("*.json"))]
-    comparison = compare(extract_plan(argv[0]), cards)
+    cards = [GoldenCard.model_validate_json(path.read_text(encoding="utf-8")) for path in sorted(args.golden.glob("*.json"))]
+    try:
+        extraction = extract_plan(args.pdf, {"reader": args.reader})
+    except PlanToDataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    comparison = compare(extraction, cards)
     print(comparison.table())
     print(f"missing: {comparison.missing}\ninvented: {comparison.invented}")
-    for line in comparison.differences[: int(argv[1]) if len(argv) > 1 else 60]:
-        print(line[:400])
+    for line in comparison.differences[: args.differences]:
+        print(line[:DIFFERENCE_WIDTH])
     return 0
 
 

@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from schemas.golden import GoldenCard, load_cards  # noqa: E402
+from schemas.golden import GoldenCard, load_cards
 
 EXPORT = ROOT / "data/raw/plan_actions_2025_export.txt"
 CORRECTIONS = ROOT / "data/golden/export_corrections.csv"
