@@ -25,12 +25,12 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from bench.assemble import assemble
 from bench.build_time import tree_rss
 from bench.score import Score, score
 from bench.worker import TOOLS
+
+ROOT = Path(__file__).resolve().parents[1]
 
 RENDERINGS = ("ruled", "borderless", "reflow")
 INPUTS = ("reconstruction", *RENDERINGS)
@@ -40,7 +40,15 @@ DOCLING = (
     "not runnable offline: its PDF pipeline loads layout and table-structure model weights "
     "(docling-ibm-models) from the Hugging Face hub at conversion time, and its install pulls torch"
 )
-DISTRIBUTIONS = ("pdfplumber", "pdfminer.six", "camelot-py", "opencv-python-headless", "pypdfium2", "tabula-py", "jpype1")
+DISTRIBUTIONS = (
+    "pdfplumber",
+    "pdfminer.six",
+    "camelot-py",
+    "opencv-python-headless",
+    "pypdfium2",
+    "tabula-py",
+    "jpype1",
+)
 
 
 def sampled(command: list[str], timeout: float = 900) -> tuple[float, int, int, str, str]:
@@ -57,7 +65,13 @@ def sampled(command: list[str], timeout: float = 900) -> tuple[float, int, int, 
         wall = time.perf_counter() - start
         out.seek(0)
         err.seek(0)
-        return wall, peak, process.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+        return (
+            wall,
+            peak,
+            process.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+        )
 
 
 def last_line(text: str) -> str:
@@ -90,8 +104,12 @@ def run_tool(tool: str, path: Path) -> dict:
 def run_unstructured(path: Path, pages: int) -> dict:
     python = UNSTRUCTURED_VENV / "bin" / "python"
     if not python.exists():
-        return {"error": f"not runnable: no {UNSTRUCTURED_VENV.relative_to(ROOT)} (see the notes below for what it needs)"}
-    wall, peak, status, stdout, stderr = sampled([str(python), str(ROOT / "bench" / "unstructured_worker.py"), str(path)])
+        return {
+            "error": f"not runnable: no {UNSTRUCTURED_VENV.relative_to(ROOT)} (see the notes below for what it needs)"
+        }
+    wall, peak, status, stdout, stderr = sampled(
+        [str(python), str(ROOT / "bench" / "unstructured_worker.py"), str(path)]
+    )
     if status != 0:
         return {"error": f"not runnable: exit status {status}: {last_line(stderr)}", "wall": wall, "peak": peak}
     result = json.loads(stdout)
@@ -158,13 +176,29 @@ def write_results(out: Path, rows: list[dict], field_names: list[str], command: 
             f"| {result.budget_agree}/{result.golden} | {result.dates_agree}/{result.golden} | {row['wall']:.1f} | {tool_seconds} "
             f"| {row['pages'] / row['wall']:.2f} | {row['peak'] / 2**20:.0f} |"
         )
-    lines += ["", "## Item accuracy per field", "", "| tool | input | " + " | ".join(field_names) + " |", "| --- | --- | " + " | ".join("---" for _ in field_names) + " |"]
+    lines += [
+        "",
+        "## Item accuracy per field",
+        "",
+        "| tool | input | " + " | ".join(field_names) + " |",
+        "| --- | --- | " + " | ".join("---" for _ in field_names) + " |",
+    ]
     for row in rows:
         if "error" in row:
             continue
         fields = row["score"].fields
-        lines.append(f"| {row['tool']} | {row['input']} | " + " | ".join(f"{fields[name]:.3f}" if name in fields else "" for name in field_names) + " |")
-    lines += ["", "## Our pages per second over each baseline's", "", "| tool | " + " | ".join(INPUTS) + " |", "| --- | " + " | ".join("---" for _ in INPUTS) + " |"]
+        lines.append(
+            f"| {row['tool']} | {row['input']} | "
+            + " | ".join(f"{fields[name]:.3f}" if name in fields else "" for name in field_names)
+            + " |"
+        )
+    lines += [
+        "",
+        "## Our pages per second over each baseline's",
+        "",
+        "| tool | " + " | ".join(INPUTS) + " |",
+        "| --- | " + " | ".join("---" for _ in INPUTS) + " |",
+    ]
     speed = {(row["tool"], row["input"]): row["pages"] / row["wall"] for row in rows if "error" not in row}
     for tool in dict.fromkeys(row["tool"] for row in rows):
         if tool == "ours":
@@ -185,13 +219,13 @@ def write_results(out: Path, rows: list[dict], field_names: list[str], command: 
         "",
         "## How each tool was called",
         "",
-        "- ours: `extract.run.extract_plan(path, {\"verify\": \"off\"})` (pages read in parallel by worker processes).",
+        '- ours: `extract.run.extract_plan(path, {"verify": "off"})` (pages read in parallel by worker processes).',
         "- pdfplumber: `page.extract_tables()` with default settings on every page.",
-        "- camelot lattice: `camelot.read_pdf(path, pages=\"all\", flavor=\"lattice\", engine=\"vector\")` (ruled lines read",
-        "  from the PDF's vector graphics, no page rendered); camelot stream: `flavor=\"stream\"`.",
-        "- tabula: `tabula.read_pdf(path, pages=N, lattice=True | stream=True, multiple_tables=True, output_format=\"json\")`",
+        '- camelot lattice: `camelot.read_pdf(path, pages="all", flavor="lattice", engine="vector")` (ruled lines read',
+        '  from the PDF\'s vector graphics, no page rendered); camelot stream: `flavor="stream"`.',
+        '- tabula: `tabula.read_pdf(path, pages=N, lattice=True | stream=True, multiple_tables=True, output_format="json")`',
         "  page by page (tabula returns no page numbers; the JVM runs in-process through jpype, started once).",
-        "- unstructured: `partition_pdf(filename=path, strategy=\"fast\", languages=[\"fra\"])` in its own virtual",
+        '- unstructured: `partition_pdf(filename=path, strategy="fast", languages=["fra"])` in its own virtual',
         "  environment; each page's elements as one-cell rows (a Table element's rows from its text_as_html).",
         f"- Docling: {DOCLING}.",
         "",
@@ -208,7 +242,7 @@ def write_results(out: Path, rows: list[dict], field_names: list[str], command: 
         "- unstructured (`pip install unstructured`) cannot import `unstructured.partition.pdf` without the `pdf`",
         "  extra, whose unstructured-inference requires torch, onnx, timm and transformers. Installed beside it",
         "  without torch (unstructured-inference with --no-deps, pi_heif, pdf2image, pikepdf, opencv-python-headless,",
-        "  onnx, onnxruntime, huggingface_hub, pandas, matplotlib, scipy) it imports, but `partition_pdf(strategy=\"fast\")`",
+        '  onnx, onnxruntime, huggingface_hub, pandas, matplotlib, scipy) it imports, but `partition_pdf(strategy="fast")`',
         "  then downloads the spaCy model en_core_web_sm from the web at run time, which fails offline, and it",
         "  returns no element. The model is not a registry package.",
         f"- Docling: {DOCLING}; with no network besides package registries it cannot convert a PDF.",
@@ -239,7 +273,10 @@ def main(argv: list[str]) -> int:
             if "error" not in row:
                 row["score"] = score(row["cards"], golden)
                 field_names |= set(row["score"].fields)
-                print(f"{tool:<16} {name:<15} cards {row['score'].found}/{row['score'].golden} items {row['score'].accuracy:.3f} wall {row['wall']:.1f} s", flush=True)
+                print(
+                    f"{tool:<16} {name:<15} cards {row['score'].found}/{row['score'].golden} items {row['score'].accuracy:.3f} wall {row['wall']:.1f} s",
+                    flush=True,
+                )
             else:
                 print(f"{tool:<16} {name:<15} {row['error']}", flush=True)
             rows.append(row)

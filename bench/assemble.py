@@ -112,7 +112,7 @@ def glyph_line(line: str) -> tuple[bool, str]:
     stripped = line.strip()
     for glyph in bullets:
         if stripped.startswith(glyph):
-            return True, stripped[len(glyph):].strip()
+            return True, stripped[len(glyph) :].strip()
     return False, stripped
 
 
@@ -140,7 +140,7 @@ def header_of(cells: list[str]) -> tuple[str, str] | None:
     match = HEADER.match(text)
     if not match:
         return None
-    rest = text[match.end():]
+    rest = text[match.end() :]
     if ":" in rest:
         code, _, title = rest.partition(":")
     else:
@@ -170,14 +170,23 @@ def assemble(tables: list[Table]) -> list[AssembledCard]:
             if position > 0:
                 above_page, _, above = stream[position - 1]
                 above_filled = [cell for cell in above if cell]
-                if above_page == page and len(above_filled) == 1 and not label_of(above_filled[0]) and not header_of(above_filled):
+                if (
+                    above_page == page
+                    and len(above_filled) == 1
+                    and not label_of(above_filled[0])
+                    and not header_of(above_filled)
+                ):
                     section = one_line(above_filled[0])
             card = AssembledCard(header[0], header[1], section, page)
             cards.append(card)
             continue
         if card is None:
             continue
-        if position + 1 < len(stream) and header_of([cell for cell in stream[position + 1][2] if cell]) and len(filled) == 1:
+        if (
+            position + 1 < len(stream)
+            and header_of([cell for cell in stream[position + 1][2] if cell])
+            and len(filled) == 1
+        ):
             following_page = stream[position + 1][0]
             if following_page == page and not label_of(filled[0]):
                 continue  # the next card's section row
@@ -198,7 +207,12 @@ def assemble(tables: list[Table]) -> list[AssembledCard]:
                 words = filled[0].split(" ")
                 for size in (1, 2):
                     joined = f"{' '.join(words[:size])} {following[0]}"
-                    if len(words) > size and words[0][:1].isalpha() and words[size - 1][-1:].isalnum() and label_of(joined) is not None:
+                    if (
+                        len(words) > size
+                        and words[0][:1].isalpha()
+                        and words[size - 1][-1:].isalnum()
+                        and label_of(joined) is not None
+                    ):
                         label, name = joined, label_of(joined)
                         filled = [label, " ".join(words[size:]), *filled[1:]]
                         absorbed.add(position + 1)

@@ -77,9 +77,13 @@ def report() -> int:
             extraction.append(time.perf_counter() - start)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"input: {args.pdf} ({pages} pages); {summary}")
-    print(f"make all, cold (new process, --force): median {statistics.median(cold):.1f} s  (runs: {', '.join(f'{t:.1f}' for t in cold)})")
+    print(
+        f"make all, cold (new process, --force): median {statistics.median(cold):.1f} s  (runs: {', '.join(f'{t:.1f}' for t in cold)})"
+    )
     print(f"peak memory of the build and its workers: {max(peaks) / 2**20:.0f} MiB")
-    print(f"extraction alone, in process: median {statistics.median(extraction):.1f} s = {pages / statistics.median(extraction):.1f} pages/s")
+    print(
+        f"extraction alone, in process: median {statistics.median(extraction):.1f} s = {pages / statistics.median(extraction):.1f} pages/s"
+    )
     print(f"rebuild, PDF and code unchanged: median {statistics.median(cached):.2f} s")
     return 0
 

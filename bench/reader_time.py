@@ -17,10 +17,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from bench.build_time import timed_run
 from bench.worker import BenchError
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CAMELOT = (
     "import sys, camelot; "
@@ -62,7 +62,10 @@ def report() -> int:
         long_pages = page_count(long_pdf)
         long_command = lambda out: [sys.executable, "-m", "load", str(long_pdf), "--out", str(out), "-q", "--force"]  # noqa: E731
         commands[f"make all, pdfium reader, plan ×{args.copies}"] = long_command
-        walls[f"make all, pdfium reader, plan ×{args.copies}"], peaks[f"make all, pdfium reader, plan ×{args.copies}"] = [], []
+        (
+            walls[f"make all, pdfium reader, plan ×{args.copies}"],
+            peaks[f"make all, pdfium reader, plan ×{args.copies}"],
+        ) = [], []
         for run in range(args.runs):
             for name, command in commands.items():
                 out = Path(folder) / f"out-{run}-{len(walls[name])}-{abs(hash(name))}"
@@ -71,7 +74,9 @@ def report() -> int:
                 peaks[name].append(peak)
                 summaries[name] = summary
     base = statistics.median(walls["camelot lattice (vector), every page"])
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; {args.runs} runs, interleaved")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; {args.runs} runs, interleaved"
+    )
     print(f"input: {args.pdf} ({pages} pages); concatenated ×{args.copies}: {long_pages} pages")
     print("| process | median wall s | runs | pages/s | × camelot | peak MiB |")
     print("|---|---|---|---|---|---|")
@@ -79,7 +84,9 @@ def report() -> int:
         median = statistics.median(walls[name])
         count = long_pages if "plan ×" in name else pages
         runs = ", ".join(f"{value:.2f}" for value in walls[name])
-        print(f"| {name} | {median:.2f} | {runs} | {count / median:.0f} | {median / base:.2f} | {max(peaks[name]) / 2**20:.0f} |")
+        print(
+            f"| {name} | {median:.2f} | {runs} | {count / median:.0f} | {median / base:.2f} | {max(peaks[name]) / 2**20:.0f} |"
+        )
     one = statistics.median(walls["make all, pdfium reader"])
     many = statistics.median(walls[f"make all, pdfium reader, plan ×{args.copies}"])
     print(f"linearity: ×{args.copies} pages in {many / one:.2f}× the time")

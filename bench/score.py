@@ -49,7 +49,9 @@ def as_extraction(cards: list[dict], source: str = "") -> tuple[Extraction, list
         except ValueError:
             unreadable.append(card["code"])
             continue
-        rows = [Row(row["label"], row.get("field"), [], [Item(text, []) for text in row["items"]]) for row in card["rows"]]
+        rows = [
+            Row(row["label"], row.get("field"), [], [Item(text, []) for text in row["items"]]) for row in card["rows"]
+        ]
         kept.append(Card(card["code"], card["title"], card["section"], None, Item(card["code"], []), None, rows))
     return Extraction(source, 0, kept, [], []), unreadable
 
@@ -61,7 +63,9 @@ def card_dict(card: Card) -> dict:
         "title": card.title,
         "section": card.section,
         "page": card.pages[0] if card.pages else None,
-        "rows": [{"label": row.label, "field": row.field, "items": [item.text for item in row.items]} for row in card.rows],
+        "rows": [
+            {"label": row.label, "field": row.field, "items": [item.text for item in row.items]} for row in card.rows
+        ],
     }
 
 

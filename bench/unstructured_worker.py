@@ -66,7 +66,10 @@ def main(path: str) -> dict:
     except Exception as error:  # noqa: BLE001
         return {"error": f"partition_pdf failed: {type(error).__name__}: {error}"}
     if not elements:
-        return {"error": "partition_pdf(strategy='fast') returned no element: " + (notes.messages[0].split(". Check")[0] if notes.messages else "no reason logged")}
+        return {
+            "error": "partition_pdf(strategy='fast') returned no element: "
+            + (notes.messages[0].split(". Check")[0] if notes.messages else "no reason logged")
+        }
     pages: dict[int, list[list[str]]] = {}
     for element in elements:
         rows = pages.setdefault(element.metadata.page_number or 0, [])

@@ -12,9 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from extract.errors import PlanToDataError
+
+ROOT = Path(__file__).resolve().parents[1]
 
 TOOLS = ("ours", "pdfplumber", "camelot-lattice", "camelot-stream", "tabula-lattice", "tabula-stream")
 
@@ -75,7 +75,12 @@ def run(tool: str, path: Path) -> dict:
         from extract.run import extract_plan
 
         extraction = extract_plan(path, {"verify": "off"})
-        return {"cards": [card_dict(card) for card in extraction.cards], "tables": None, "seconds": time.perf_counter() - start, "pages": extraction.page_count}
+        return {
+            "cards": [card_dict(card) for card in extraction.cards],
+            "tables": None,
+            "seconds": time.perf_counter() - start,
+            "pages": extraction.page_count,
+        }
     from bench.assemble import assemble
 
     if tool == "pdfplumber":

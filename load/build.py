@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +29,9 @@ class Summary:
         state = "up to date" if self.cached else "built"
         line = f"{self.out}: {state} — {self.cards} cards, {self.items} items, {self.findings} findings, {self.rejected} rejected"
         if self.corrections:
-            line += " — corrections: " + ", ".join(f"{count} {status}" for status, count in sorted(self.corrections.items()))
+            line += " — corrections: " + ", ".join(
+                f"{count} {status}" for status, count in sorted(self.corrections.items())
+            )
         return line
 
 
@@ -55,7 +56,9 @@ def file_hash(path: Path) -> str:
 def build_key(pdf: Path, settings: dict, corrections: Path | None = None) -> str:
     """The PDF, the code, the settings and the corrections file: a change of any of them rebuilds."""
     corrected = file_hash(corrections) if corrections is not None and corrections.is_file() else "no corrections"
-    return hashlib.sha256(f"{file_hash(pdf)}|{code_version()}|{json.dumps(settings, sort_keys=True)}|{corrected}".encode()).hexdigest()
+    return hashlib.sha256(
+        f"{file_hash(pdf)}|{code_version()}|{json.dumps(settings, sort_keys=True)}|{corrected}".encode()
+    ).hexdigest()
 
 
 def cached_summary(out: Path, key: str) -> Summary | None:
@@ -65,7 +68,15 @@ def cached_summary(out: Path, key: str) -> Summary | None:
     info = json.loads(info_path.read_text(encoding="utf-8"))
     if info.get("key") != key:
         return None
-    return Summary(info["cards"], info["items"], info["findings"], info["rejected"], out, cached=True, corrections=info.get("corrections"))
+    return Summary(
+        info["cards"],
+        info["items"],
+        info["findings"],
+        info["rejected"],
+        out,
+        cached=True,
+        corrections=info.get("corrections"),
+    )
 
 
 def build(pdf: Path, out: Path, settings: dict, force: bool = False, corrections: Path | None = None) -> Summary:
@@ -95,7 +106,14 @@ def build(pdf: Path, out: Path, settings: dict, force: bool = False, corrections
         write_parquet(rows, staging)
         write_duckdb(staging)
         statuses = dict(Counter(row["status"] for row in rows["corrections"]))
-        summary = Summary(len(rows["cards"]), len(rows["field_items"]), len(rows["findings"]), len(rows["rejected"]), out, corrections=statuses)
+        summary = Summary(
+            len(rows["cards"]),
+            len(rows["field_items"]),
+            len(rows["findings"]),
+            len(rows["rejected"]),
+            out,
+            corrections=statuses,
+        )
         info = {"key": key, "pdf": str(pdf), "pdf_sha256": file_hash(pdf), "pages": extraction.page_count,
                 "verified_pages": len(extraction.verified_pages), "cards": summary.cards, "items": summary.items,
                 "findings": summary.findings, "rejected": summary.rejected, "corrections": statuses,

@@ -46,7 +46,9 @@ COLUMNS = ("code", "field", "item_index", "extracted", "corrected", "reason")
 CARD_ITEMS = {"header": "title", "section": "section"}
 # Columns of `cards` that an override cannot set: the key and the owner read from it, and the lists built
 # from the items.
-NOT_OVERRIDABLE = {"code", "owner"} | {name for name, field in CardRecord.model_fields.items() if typing.get_origin(field.annotation) is list}
+NOT_OVERRIDABLE = {"code", "owner"} | {
+    name for name, field in CardRecord.model_fields.items() if typing.get_origin(field.annotation) is list
+}
 DELETED = "deleted"  # field_items.flag of an item a correction says does not exist
 
 
@@ -120,7 +122,9 @@ def read_corrections(path: Path | None) -> list[Correction]:
         text = data.decode("utf-8-sig")  # a byte-order mark, as spreadsheets write, is allowed
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise CorrectionsError(f"{path} line {line}: not UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8") from None
+        raise CorrectionsError(
+            f"{path} line {line}: not UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8"
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
@@ -135,7 +139,9 @@ def read_corrections(path: Path | None) -> list[Correction]:
         if not any(value.strip() for value in values):
             continue
         if len(values) != len(COLUMNS):
-            raise CorrectionsError(f"{path} line {start}: {len(values)} values; expected {len(COLUMNS)} ({','.join(COLUMNS)})")
+            raise CorrectionsError(
+                f"{path} line {start}: {len(values)} values; expected {len(COLUMNS)} ({','.join(COLUMNS)})"
+            )
         row = dict(zip(COLUMNS, values))
         correction = parse_row(path, start, row)
         if correction.key in first_line_of:
@@ -157,9 +163,13 @@ def parse_row(path: Path, line: int, row: dict[str, str]) -> Correction:
     except ValueError:
         pass  # not a card code: an unknown target, reported as such
     if index and not re.fullmatch(r"[0-9]+", index):
-        raise CorrectionsError(f"{path} line {line}: item_index {index!r} is not a whole number (empty for a card value)")
+        raise CorrectionsError(
+            f"{path} line {line}: item_index {index!r} is not a whole number (empty for a card value)"
+        )
     item_index = int(index) if index else None
-    return Correction(line, code, field, item_index, one_line(row["extracted"]), one_line(row["corrected"]), row["reason"].strip())
+    return Correction(
+        line, code, field, item_index, one_line(row["extracted"]), one_line(row["corrected"]), row["reason"].strip()
+    )
 
 
 # --- items, before normalization ----------------------------------------------------------------------------
@@ -199,9 +209,24 @@ def correct_card(card: Card, code: str, corrections: list[Correction]) -> tuple[
                 items.append(item)
             elif one_line(item.text) != correction.extracted:
                 items.append(item)
-                outcomes.append(Outcome(correction, "stale", item.text, item.page, f"{code} {correction.field} item {index} now reads « {item.text} », not « {correction.extracted} »; not applied"))
+                outcomes.append(
+                    Outcome(
+                        correction,
+                        "stale",
+                        item.text,
+                        item.page,
+                        f"{code} {correction.field} item {index} now reads « {item.text} », not « {correction.extracted} »; not applied",
+                    )
+                )
             else:
-                fixed = CorrectedItem(correction.corrected, item.boxes, item.reader, DELETED if correction.corrected == "" else item.flag, item.text, correction.reason)
+                fixed = CorrectedItem(
+                    correction.corrected,
+                    item.boxes,
+                    item.reader,
+                    DELETED if correction.corrected == "" else item.flag,
+                    item.text,
+                    correction.reason,
+                )
                 items.append(fixed)
                 outcomes.append(Outcome(correction, "applied", item.text, item.page, None))
         rows.append(dataclasses.replace(row, items=items))
@@ -233,7 +258,9 @@ def column_value(column: str, text: str):
     """``text`` as a value of ``cards.column``; empty is null. Raises ValueError if it is not one."""
     if text == "":
         return None
-    annotation = typing.get_args(CardRecord.model_fields[column].annotation) or (CardRecord.model_fields[column].annotation,)
+    annotation = typing.get_args(CardRecord.model_fields[column].annotation) or (
+        CardRecord.model_fields[column].annotation,
+    )
     kinds = [kind for kind in annotation if kind is not type(None)]
     kind = kinds[0] if kinds else str
     if kind is Decimal:
@@ -283,17 +310,33 @@ def override_card(card: dict, corrections: list[Correction]) -> tuple[dict, list
     for correction in corrections:
         column = correction.field
         if column not in card or column in NOT_OVERRIDABLE:
-            why = "read from the card's code" if column in ("code", "owner") else "a list: correct its items (item_index)" if column in card else "not a column of cards"
+            why = (
+                "read from the card's code"
+                if column in ("code", "owner")
+                else "a list: correct its items (item_index)"
+                if column in card
+                else "not a column of cards"
+            )
             outcomes.append(Outcome(correction, "unknown_target", None, page, f"{card['code']} {column}: {why}"))
             continue
         current = value_text(card[column])
         if not same_value(column, card[column], correction.extracted):
-            outcomes.append(Outcome(correction, "stale", current, page, f"{card['code']} {column} is now « {current} », not « {correction.extracted} »; not applied"))
+            outcomes.append(
+                Outcome(
+                    correction,
+                    "stale",
+                    current,
+                    page,
+                    f"{card['code']} {column} is now « {current} », not « {correction.extracted} »; not applied",
+                )
+            )
             continue
         try:
             row[column] = column_value(column, correction.corrected)
         except ValueError as error:
-            outcomes.append(Outcome(correction, "invalid", current, page, f"{card['code']} {column}: {error}; not applied"))
+            outcomes.append(
+                Outcome(correction, "invalid", current, page, f"{card['code']} {column}: {error}; not applied")
+            )
             continue
         applied.append(Outcome(correction, "applied", current, page, None))
     if applied:
@@ -301,23 +344,41 @@ def override_card(card: dict, corrections: list[Correction]) -> tuple[dict, list
             CardRecord.model_validate(row)
         except ValidationError as error:
             reason = "; ".join(e["msg"] for e in error.errors())
-            invalid = [dataclasses.replace(outcome, status="invalid", message=f"{card['code']}: the corrected card is not valid ({reason}); not applied") for outcome in applied]
+            invalid = [
+                dataclasses.replace(
+                    outcome,
+                    status="invalid",
+                    message=f"{card['code']}: the corrected card is not valid ({reason}); not applied",
+                )
+                for outcome in applied
+            ]
             return card, sorted(outcomes + invalid, key=lambda outcome: outcome.correction.line)
     return row, sorted(outcomes + applied, key=lambda outcome: outcome.correction.line)
 
 
 # --- the corrections table and its findings ------------------------------------------------------------------
 
-FINDING_KINDS = {"stale": "stale_correction", "unknown_target": "unknown_correction_target", "invalid": "invalid_correction"}
+FINDING_KINDS = {
+    "stale": "stale_correction",
+    "unknown_target": "unknown_correction_target",
+    "invalid": "invalid_correction",
+}
 
 
 def correction_rows(outcomes: list[Outcome], printed: PrintedPages) -> list[dict]:
     return [
         {
-            "line": outcome.correction.line, "code": outcome.correction.code, "field": outcome.correction.field,
-            "item_index": outcome.correction.item_index, "extracted": outcome.correction.extracted,
-            "corrected": outcome.correction.corrected, "reason": outcome.correction.reason, "status": outcome.status,
-            "current": outcome.current, "page": outcome.page, "page_label": printed.label(outcome.page),
+            "line": outcome.correction.line,
+            "code": outcome.correction.code,
+            "field": outcome.correction.field,
+            "item_index": outcome.correction.item_index,
+            "extracted": outcome.correction.extracted,
+            "corrected": outcome.correction.corrected,
+            "reason": outcome.correction.reason,
+            "status": outcome.status,
+            "current": outcome.current,
+            "page": outcome.page,
+            "page_label": printed.label(outcome.page),
             "message": outcome.message,
         }  # fmt: skip
         for outcome in sorted(outcomes, key=lambda outcome: outcome.correction.line)

@@ -29,7 +29,11 @@ def keys_line(table: str) -> str:
     parts = []
     if table in PRIMARY_KEYS:
         parts.append(f"primary key `{PRIMARY_KEYS[table]}`")
-    parts += [f"`{column}` → `{target}.{target_column}`" for (source, column), (target, target_column) in FOREIGN_KEYS.items() if source == table]
+    parts += [
+        f"`{column}` → `{target}.{target_column}`"
+        for (source, column), (target, target_column) in FOREIGN_KEYS.items()
+        if source == table
+    ]
     return ("Keys: " + "; ".join(parts) + ".") if parts else "No key."
 
 
@@ -37,7 +41,14 @@ def tables_markdown() -> str:
     lines = [BEGIN, ""]
     for table, model in TABLES.items():
         hints = typing.get_type_hints(model)
-        lines += [f"### `{table}` — {table_description(table)}", "", keys_line(table), "", "| column | type | meaning |", "| --- | --- | --- |"]
+        lines += [
+            f"### `{table}` — {table_description(table)}",
+            "",
+            keys_line(table),
+            "",
+            "| column | type | meaning |",
+            "| --- | --- | --- |",
+        ]
         for field in table_schema(table):
             nullable = type(None) in typing.get_args(hints[field.name])
             kind = duckdb_type(field) + ("" if nullable else " not null")
@@ -70,12 +81,14 @@ def main(argv: list[str]) -> int:
     wanted = readme_with_tables(readme)
     if "--check" in argv:
         if wanted != readme:
-            print(f"{README}: the table documentation differs from schemas/records.py; run python -m load.docs", file=sys.stderr)
+            print(
+                f"{README}: the table documentation differs from schemas/records.py; run python -m load.docs",
+                file=sys.stderr,
+            )
             return 1
         return 0
     README.write_text(wanted, encoding="utf-8")
     return 0
-
 
 
 # --- the cookbook -------------------------------------------------------------------------------------------
@@ -107,7 +120,7 @@ def answer_table(connection, sql: str, limit: int = ANSWER_ROWS) -> str:
 
 def cookbook_queries(readme: str) -> list[tuple[str, str | None]]:
     """(SQL, answer table as printed) of every query of the README's cookbook."""
-    section = readme[readme.index(COOKBOOK):]
+    section = readme[readme.index(COOKBOOK) :]
     section = section[: section.find("\n## ", 1)] if "\n## " in section[1:] else section
     return [(match.group(1), match.group(2)) for match in _SQL_BLOCK.finditer(section)]
 

@@ -10,10 +10,8 @@ aside and swapped in whole.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import shutil
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 from load.write import DATABASE, VIEWS, table_description
@@ -64,7 +62,9 @@ def number_format(kind: str) -> str | None:
     return None
 
 
-def write_workbook(path: Path, tables: dict[str, tuple[list[str], list[str], list[tuple]]], documented: list[tuple[str, str, str, str]]) -> None:
+def write_workbook(
+    path: Path, tables: dict[str, tuple[list[str], list[str], list[tuple]]], documented: list[tuple[str, str, str, str]]
+) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -74,7 +74,14 @@ def write_workbook(path: Path, tables: dict[str, tuple[list[str], list[str], lis
     sheet.title = "columns"
     sheet.append(["sheet", "column", "type", "description"])
     for name in names():
-        sheet.append([name, None, "TABLE" if name in TABLES else "VIEW", table_description(name) if name in TABLES else VIEWS[name].description])
+        sheet.append(
+            [
+                name,
+                None,
+                "TABLE" if name in TABLES else "VIEW",
+                table_description(name) if name in TABLES else VIEWS[name].description,
+            ]
+        )
         for table, column, kind, comment in documented:
             if table == name:
                 sheet.append([table, column, kind, comment])
@@ -93,7 +100,10 @@ def write_workbook(path: Path, tables: dict[str, tuple[list[str], list[str], lis
                         cell.number_format = fmt
                     if wrap:
                         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        widths = [min(60, max([len(column)] + [len(str(cell_value(row[i]))) for row in rows[:200] if row[i] is not None]) + 2) for i, column in enumerate(header)]
+        widths = [
+            min(60, max([len(column)] + [len(str(cell_value(row[i]))) for row in rows[:200] if row[i] is not None]) + 2)
+            for i, column in enumerate(header)
+        ]
         finish(sheet, widths, get_column_letter, Font)
     book.save(path)
 
@@ -145,8 +155,12 @@ def main(argv: list[str]) -> int:
 
     from extract.errors import PlanToDataError
 
-    parser = argparse.ArgumentParser(prog="python -m load.export", description="CSV files and an Excel workbook of a built dataset.")
-    parser.add_argument("out", type=Path, nargs="?", default=Path("data/clean"), help="the dataset folder (make all's OUT)")
+    parser = argparse.ArgumentParser(
+        prog="python -m load.export", description="CSV files and an Excel workbook of a built dataset."
+    )
+    parser.add_argument(
+        "out", type=Path, nargs="?", default=Path("data/clean"), help="the dataset folder (make all's OUT)"
+    )
     args = parser.parse_args(argv)
     try:
         target = export(args.out)

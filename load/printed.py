@@ -44,7 +44,10 @@ def read_printed(path: Path | str) -> PrintedPages:
             width, height = page.get_size()
             text = page.get_textpage()
             # pdfium's bounded text takes (left, bottom, right, top) with the origin at the bottom-left.
-            bands = [text.get_text_bounded(0, 0, width, height * BAND), text.get_text_bounded(0, height * (1 - BAND), width, height)]
+            bands = [
+                text.get_text_bounded(0, 0, width, height * BAND),
+                text.get_text_bounded(0, height * (1 - BAND), width, height),
+            ]
             printed.labels[index + 1] = page_label(bands)
             printed.lines[index + 1] = [line.strip() for line in text.get_text_range().splitlines() if line.strip()]
             text.close()

@@ -16,6 +16,17 @@ from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
 from extract.model import Card, Extraction, Item
+from load.corrections import (
+    Correction,
+    Outcome,
+    correction_findings,
+    correction_rows,
+    extracted_text,
+    is_corrected,
+    is_deleted,
+    override_cards,
+)
+from load.printed import PrintedPages, chapter_headings, printed_chapters
 from normalize.amounts import card_budget, parse_budget_line
 from normalize.codes import canonical_code
 from normalize.dates import card_schedule, parse_schedule_item
@@ -23,9 +34,6 @@ from normalize.entities import split_entities
 from normalize.people import cluster_people, split_mentions
 from normalize.targets import parse_targets
 from normalize.vocabulary import fold
-from load.corrections import (Correction, Outcome, correction_findings, correction_rows, extracted_text, is_corrected,
-                              is_deleted, override_cards)
-from load.printed import PrintedPages, chapter_headings, printed_chapters
 from schemas.records import FOREIGN_KEYS, TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,9 +118,21 @@ def item_rows(code: str, name: str, label: str, index: int, item: Item, printed:
     flag = item.flag or ("placeholder" if is_placeholder(item.text) and name not in ("header", "section") else None)
     return [
         {
-            "code": code, "field": name, "label": label, "item_index": index, "part": part, "text": item.text,
-            "page": box.page, "page_label": printed.label(box.page), "x0": box.x0, "top": box.top, "x1": box.x1,
-            "bottom": box.bottom, "reader": item.reader, "flag": flag, "corrected": is_corrected(item),
+            "code": code,
+            "field": name,
+            "label": label,
+            "item_index": index,
+            "part": part,
+            "text": item.text,
+            "page": box.page,
+            "page_label": printed.label(box.page),
+            "x0": box.x0,
+            "top": box.top,
+            "x1": box.x1,
+            "bottom": box.bottom,
+            "reader": item.reader,
+            "flag": flag,
+            "corrected": is_corrected(item),
             "extracted_text": extracted_text(item),
         }  # fmt: skip
         for part, box in enumerate(item.boxes)
@@ -127,9 +147,16 @@ def card_to_budget_lines(card: Card, printed: PrintedPages) -> list[dict]:
         reading = parse_budget_line(item.text)
         rows.append(
             {
-                "code": code, "line_index": index, "text": item.text, "amount_min_mad": reading.amount_min,
-                "amount_max_mad": reading.amount_max, "kind": reading.kind, "flags": list(reading.flags),
-                "rule": reading.rule, "page": item.page, "page_label": printed.label(item.page),
+                "code": code,
+                "line_index": index,
+                "text": item.text,
+                "amount_min_mad": reading.amount_min,
+                "amount_max_mad": reading.amount_max,
+                "kind": reading.kind,
+                "flags": list(reading.flags),
+                "rule": reading.rule,
+                "page": item.page,
+                "page_label": printed.label(item.page),
             }  # fmt: skip
         )
     return rows
@@ -142,8 +169,14 @@ def card_to_schedule_phases(card: Card, printed: PrintedPages) -> list[dict]:
         reading = parse_schedule_item(item.text)
         rows.append(
             {
-                "code": code, "phase_index": index, "text": item.text, "label": reading.label,
-                "start_date": reading.start, "end_date": reading.end, "rule": reading.rule, "page": item.page,
+                "code": code,
+                "phase_index": index,
+                "text": item.text,
+                "label": reading.label,
+                "start_date": reading.start,
+                "end_date": reading.end,
+                "rule": reading.rule,
+                "page": item.page,
                 "page_label": printed.label(item.page),
             }  # fmt: skip
         )
@@ -158,9 +191,19 @@ def card_to_targets(card: Card, printed: PrintedPages) -> list[dict]:
             for reading in parse_targets(item.text):
                 rows.append(
                     {
-                        "code": code, "item_index": index, "field": name, "text": reading.text, "value": reading.value,
-                        "min": reading.min, "max": reading.max, "unit": reading.unit, "comparator": reading.comparator,
-                        "year": reading.year, "rule": reading.rule, "page": item.page, "page_label": printed.label(item.page),
+                        "code": code,
+                        "item_index": index,
+                        "field": name,
+                        "text": reading.text,
+                        "value": reading.value,
+                        "min": reading.min,
+                        "max": reading.max,
+                        "unit": reading.unit,
+                        "comparator": reading.comparator,
+                        "year": reading.year,
+                        "rule": reading.rule,
+                        "page": item.page,
+                        "page_label": printed.label(item.page),
                     }  # fmt: skip
                 )
     return rows
@@ -182,9 +225,15 @@ def people_rows(cards: list[Card], printed: PrintedPages) -> tuple[list[dict], l
         match = next(match_of) if mention.kind == "person" and mention.name else None
         card_people.append(
             {
-                "code": code, "role": role, "printed": mention.printed, "title": mention.title, "kind": mention.kind,
-                "person_id": match.person_id if match else None, "score": round(match.score, 2) if match else None,
-                "page": page, "page_label": printed.label(page),
+                "code": code,
+                "role": role,
+                "printed": mention.printed,
+                "title": mention.title,
+                "kind": mention.kind,
+                "person_id": match.person_id if match else None,
+                "score": round(match.score, 2) if match else None,
+                "page": page,
+                "page_label": printed.label(page),
             }  # fmt: skip
         )
     people = [
@@ -204,14 +253,30 @@ def entity_rows(cards: list[Card], printed: PrintedPages) -> tuple[dict[str, dic
             for reading in split_entities(item.text):
                 card_entities.append(
                     {
-                        "code": code, "printed": reading.printed, "canonical": reading.canonical, "kind": reading.kind,
-                        "rule": reading.rule, "page": item.page, "page_label": printed.label(item.page),
+                        "code": code,
+                        "printed": reading.printed,
+                        "canonical": reading.canonical,
+                        "kind": reading.kind,
+                        "rule": reading.rule,
+                        "page": item.page,
+                        "page_label": printed.label(item.page),
                     }  # fmt: skip
                 )
                 if reading.kind == "unresolved":
-                    findings.append(finding("unresolved_entity", code, "entities", item.page, f"{code}: entity « {reading.printed} » not found in the glossary or the plan's names", printed))
+                    findings.append(
+                        finding(
+                            "unresolved_entity",
+                            code,
+                            "entities",
+                            item.page,
+                            f"{code}: entity « {reading.printed} » not found in the glossary or the plan's names",
+                            printed,
+                        )
+                    )
                 elif reading.canonical:
-                    registry.setdefault(reading.canonical, {"canonical": reading.canonical, "name": reading.name, "kind": reading.kind})
+                    registry.setdefault(
+                        reading.canonical, {"canonical": reading.canonical, "name": reading.name, "kind": reading.kind}
+                    )
     return registry, card_entities, findings
 
 
@@ -252,7 +317,10 @@ def owner_rows(cards: list[dict], aliases: list[dict]) -> list[dict]:
     for code, owned in sorted(by_owner.items()):
         names = [owner_name(card["section"], code) for card in owned]
         groups = Counter(title_key(name) for name in names)
-        best = max(groups, key=lambda folded: (groups[folded], -next(i for i, name in enumerate(names) if title_key(name) == folded)))
+        best = max(
+            groups,
+            key=lambda folded: (groups[folded], -next(i for i, name in enumerate(names) if title_key(name) == folded)),
+        )
         spellings = Counter(name for name in names if title_key(name) == best)
         name = spellings.most_common(1)[0][0]
         axis = Counter(card["axis"] for card in owned).most_common(1)[0][0]
@@ -263,7 +331,16 @@ def owner_rows(cards: list[dict], aliases: list[dict]) -> list[dict]:
             kind = "establishment"
         else:
             kind = "directorate"
-        rows.append({"code": code, "name": name, "axis": axis, "kind": kind, "entity": alias_of.get(code, code), "glossary_names": glossary.get(code, [])})
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "axis": axis,
+                "kind": kind,
+                "entity": alias_of.get(code, code),
+                "glossary_names": glossary.get(code, []),
+            }
+        )
     return rows
 
 
@@ -280,8 +357,17 @@ def complete_entities(registry: dict[str, dict], aliases: list[dict], owners: li
     return sorted(entities.values(), key=lambda row: row["canonical"])
 
 
-def finding(kind: str, code: str | None, field: str | None, page: int | None, message: str, printed: PrintedPages) -> dict:
-    return {"kind": kind, "code": code, "field": field, "page": page, "page_label": printed.label(page), "message": message}
+def finding(
+    kind: str, code: str | None, field: str | None, page: int | None, message: str, printed: PrintedPages
+) -> dict:
+    return {
+        "kind": kind,
+        "code": code,
+        "field": field,
+        "page": page,
+        "page_label": printed.label(page),
+        "message": message,
+    }
 
 
 # Two titles this similar (rapidfuzz ratio on folded text) name the same project.
@@ -332,22 +418,65 @@ def list_entry_rows(extraction: Extraction, printed: PrintedPages) -> tuple[list
         linked.add(card_code)
         rows.append(
             {
-                "list_heading": row.heading, "row_index": index, "code": card_code, "code_printed": row.code,
-                "code_printed_canonical": code, "linked_by": LINKED_BY[how], "title": row.title, "section": row.section,
-                "page": row.page, "page_label": printed.label(row.page),
+                "list_heading": row.heading,
+                "row_index": index,
+                "code": card_code,
+                "code_printed": row.code,
+                "code_printed_canonical": code,
+                "linked_by": LINKED_BY[how],
+                "title": row.title,
+                "section": row.section,
+                "page": row.page,
+                "page_label": printed.label(row.page),
             }  # fmt: skip
         )
         shown = row.code or "(no code)"
         if how == "none":
-            findings.append(finding("list_without_card", None, None, row.page, f"list row {shown} « {row.title} » has no card of that code or title", printed))
+            findings.append(
+                finding(
+                    "list_without_card",
+                    None,
+                    None,
+                    row.page,
+                    f"list row {shown} « {row.title} » has no card of that code or title",
+                    printed,
+                )
+            )
         elif how == "title" and code != card_code:
-            findings.append(finding("list_code_differs", card_code, None, row.page, f"list row {shown} « {row.title} » is card {card_code} « {titles[card_code]} » by its title", printed))
+            findings.append(
+                finding(
+                    "list_code_differs",
+                    card_code,
+                    None,
+                    row.page,
+                    f"list row {shown} « {row.title} » is card {card_code} « {titles[card_code]} » by its title",
+                    printed,
+                )
+            )
         elif how == "code_only":
-            findings.append(finding("list_title_differs", card_code, None, row.page, f"list row {shown} titles card {card_code} « {row.title} »; the card titles it « {titles[card_code]} »", printed))
+            findings.append(
+                finding(
+                    "list_title_differs",
+                    card_code,
+                    None,
+                    row.page,
+                    f"list row {shown} titles card {card_code} « {row.title} »; the card titles it « {titles[card_code]} »",
+                    printed,
+                )
+            )
     for card in extraction.cards:
         code = canonical_code(card.code)
         if code not in linked and extraction.list_rows:
-            findings.append(finding("card_not_listed", code, None, card.pages[0], f"{code}: card not announced by any summary list row", printed))
+            findings.append(
+                finding(
+                    "card_not_listed",
+                    code,
+                    None,
+                    card.pages[0],
+                    f"{code}: card not announced by any summary list row",
+                    printed,
+                )
+            )
     return rows, findings
 
 
@@ -363,7 +492,16 @@ def card_findings(card: Card, printed: PrintedPages) -> list[dict]:
     if totals and parts:
         summed = sum(reading.amount_min for reading in parts)
         if summed != totals[-1].amount_min:
-            found.append(finding("total_mismatch", code, "budget", card.pages[0], f"{code}: Total {totals[-1].amount_min} but lines sum to {summed}", printed))
+            found.append(
+                finding(
+                    "total_mismatch",
+                    code,
+                    "budget",
+                    card.pages[0],
+                    f"{code}: Total {totals[-1].amount_min} but lines sum to {summed}",
+                    printed,
+                )
+            )
     return found
 
 
@@ -421,15 +559,25 @@ def extraction_to_rows(extraction: Extraction, printed: PrintedPages | None = No
     }
 
 
-def with_corrections(rows: Rows, corrections: list[Correction], item_outcomes: list[Outcome], printed: PrintedPages | None = None) -> Rows:
+def with_corrections(
+    rows: Rows, corrections: list[Correction], item_outcomes: list[Outcome], printed: PrintedPages | None = None
+) -> Rows:
     """The rows with the card-value overrides applied, the ``corrections`` table (every row of the file and its
     status) and a finding for every correction not applied (``load.corrections``)."""
     printed = printed or PrintedPages()
     cards, card_outcomes = override_cards(rows["cards"], corrections)
     outcomes = item_outcomes + card_outcomes
     codes = {card["code"] for card in cards}
-    findings = [finding(kind, code, field, page, message, printed) for kind, code, field, page, message in correction_findings(outcomes, codes)]
-    return {**rows, "cards": cards, "findings": rows["findings"] + findings, "corrections": correction_rows(outcomes, printed)}
+    findings = [
+        finding(kind, code, field, page, message, printed)
+        for kind, code, field, page, message in correction_findings(outcomes, codes)
+    ]
+    return {
+        **rows,
+        "cards": cards,
+        "findings": rows["findings"] + findings,
+        "corrections": correction_rows(outcomes, printed),
+    }
 
 
 def validate_rows(rows: Rows) -> Rows:
@@ -463,7 +611,14 @@ def validate_rows(rows: Rows) -> Rows:
                 ]
                 reason = "; ".join(missing) or None
             if reason:
-                rejected.append({"table_name": table, "code": row.get("code"), "reason": reason, "record": json.dumps(row, default=str, ensure_ascii=False)})
+                rejected.append(
+                    {
+                        "table_name": table,
+                        "code": row.get("code"),
+                        "reason": reason,
+                        "record": json.dumps(row, default=str, ensure_ascii=False),
+                    }
+                )
             else:
                 valid[table].append(record.model_dump())
                 if primary:

@@ -19,6 +19,7 @@ from schemas.records import FOREIGN_KEYS, PRIMARY_KEYS, TABLES
 
 DATABASE = "plan.duckdb"
 
+
 @dataclass(frozen=True)
 class View:
     description: str
@@ -72,9 +73,12 @@ VIEWS: dict[str, View] = {
         FROM card_people cp JOIN people p USING (person_id)
         GROUP BY p.person_id, p.display_name ORDER BY projects DESC, p.display_name""",
         {
-            "person_id": "`people.person_id`", "display_name": "`people.display_name`",
-            "projects": "cards naming the person", "as_responsible": "cards naming the person in « Responsable »",
-            "as_coordinator": "cards naming the person in « Coordinateur »", "codes": "the cards' codes",
+            "person_id": "`people.person_id`",
+            "display_name": "`people.display_name`",
+            "projects": "cards naming the person",
+            "as_responsible": "cards naming the person in « Responsable »",
+            "as_coordinator": "cards naming the person in « Coordinateur »",
+            "codes": "the cards' codes",
         },
     ),
     "projects_active_per_month": View(
@@ -98,8 +102,10 @@ VIEWS: dict[str, View] = {
         FROM months m LEFT JOIN active a USING (month)
         GROUP BY m.month ORDER BY m.month""",
         {
-            "month": "first day of the month", "active_projects": "cards whose schedule covers a day of the month",
-            "codes": "their codes", "with_amount": "those of them with a budget amount",
+            "month": "first day of the month",
+            "active_projects": "cards whose schedule covers a day of the month",
+            "codes": "their codes",
+            "with_amount": "those of them with a budget amount",
             "budget_max_mad_prorated": "sum over them of `budget_max_mad` × (days of the card in the month) / (days of the card), MAD",
         },
     ),
@@ -122,7 +128,9 @@ def arrow_type(annotation, field) -> pa.DataType:
     if annotation is float:
         return pa.float64()
     if annotation is Decimal:
-        places = next((meta.decimal_places for meta in field.metadata if getattr(meta, "decimal_places", None) is not None), 2)
+        places = next(
+            (meta.decimal_places for meta in field.metadata if getattr(meta, "decimal_places", None) is not None), 2
+        )
         return pa.decimal128(18, places)
     if annotation is dt.date:
         return pa.date32()
@@ -157,7 +165,13 @@ def duckdb_type(field: pa.Field) -> str:
         return duckdb_type(pa.field("item", kind.value_type)) + "[]"
     if pa.types.is_decimal(kind):
         return f"DECIMAL({kind.precision},{kind.scale})"
-    return {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.float64(): "DOUBLE", pa.bool_(): "BOOLEAN", pa.date32(): "DATE"}[kind]
+    return {
+        pa.string(): "VARCHAR",
+        pa.int64(): "BIGINT",
+        pa.float64(): "DOUBLE",
+        pa.bool_(): "BOOLEAN",
+        pa.date32(): "DATE",
+    }[kind]
 
 
 def create_table_sql(table: str) -> str:

@@ -133,8 +133,14 @@ def _amounts_in(main: str) -> tuple[Decimal, Decimal, str] | None:
     tagged = [_money(match["number"], match["currency"]) for match in patterns["tagged"].finditer(main)]
     tagged = [value for value in tagged if value is not None]
     if tagged:
-        return sum(tagged, Decimal(0)), sum(tagged, Decimal(0)), "amount with currency" if len(tagged) == 1 else "sum of amounts"
-    bare = [parse_number(match["number"]) for match in patterns["number"].finditer(main) if _money_like(match["number"])]
+        return (
+            sum(tagged, Decimal(0)),
+            sum(tagged, Decimal(0)),
+            "amount with currency" if len(tagged) == 1 else "sum of amounts",
+        )
+    bare = [
+        parse_number(match["number"]) for match in patterns["number"].finditer(main) if _money_like(match["number"])
+    ]
     bare = [_tidy(value) for value in bare if value is not None]
     if bare:
         return max(bare), max(bare), "amount without currency"
@@ -153,9 +159,19 @@ def parse_budget_line(text: str) -> BudgetReading:
     """One printed Budget item to its amount (min/max in MAD), kind, flags and the rule used."""
     flags = _flags(text)
     main, parts = _split_parentheses(text)
-    warnings = tuple(f"malformed number « {m.group(0)} » in a breakdown" for part in parts for m in MALFORMED.finditer(part))
+    warnings = tuple(
+        f"malformed number « {m.group(0)} » in a breakdown" for part in parts for m in MALFORMED.finditer(part)
+    )
     if MALFORMED.search(main):
-        return BudgetReading(text, None, None, "malformed", flags, "malformed number", (f"malformed number « {MALFORMED.search(main).group(0)} »",))
+        return BudgetReading(
+            text,
+            None,
+            None,
+            "malformed",
+            flags,
+            "malformed number",
+            (f"malformed number « {MALFORMED.search(main).group(0)} »",),
+        )
     found = _amounts_in(main)
     if found is None:
         breakdown = _breakdown_sum(parts) if not warnings else None

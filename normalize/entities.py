@@ -42,7 +42,7 @@ def aliases() -> dict[str, dict[str, str]]:
 def _establishment_names() -> dict[str, str]:
     """Folded glossary names of establishments (« hopital des specialites ») -> canonical acronym."""
     names = {}
-    for alias, row in aliases().items():
+    for row in aliases().values():
         if row["kind"] == "establishment" and row["name"]:
             names[_squash(row["name"])] = row["canonical"]
     return names
@@ -54,9 +54,7 @@ def _squash(text: str) -> str:
 
 def _split(cell: str) -> list[str]:
     inside_out = re.sub(r"\(([^)]*)\)", lambda match: "(" + match.group(1).replace("/", "\u2044") + ")", cell)
-    parts = re.split(
-        r"\s*[/,;–]\s*|\s+-\s+|(?<=[a-z])\s*-\s*(?=[A-Z]{2,}\b)|(?<=[A-Z])-(?=[A-Z]{2,}\b)", inside_out
-    )
+    parts = re.split(r"\s*[/,;–]\s*|\s+-\s+|(?<=[a-z])\s*-\s*(?=[A-Z]{2,}\b)|(?<=[A-Z])-(?=[A-Z]{2,}\b)", inside_out)
     fragments = []
     for part in parts:
         part = part.replace("\u2044", "/").strip(" .;,-–")
@@ -66,7 +64,9 @@ def _split(cell: str) -> list[str]:
         pieces = re.split(r"\s+et\s+", part)
         if len(pieces) > 1 and all(piece in aliases() for piece in pieces):
             fragments.extend(pieces)  # « DIVISIONS et EH »
-        elif len(pieces) > 1 and all(_looks_like_unit(piece) or re.fullmatch(r"[A-Z]|I{1,3}|\d", piece) for piece in pieces):
+        elif len(pieces) > 1 and all(
+            _looks_like_unit(piece) or re.fullmatch(r"[A-Z]|I{1,3}|\d", piece) for piece in pieces
+        ):
             stem = re.sub(r"\s+(?:[A-Z]|I{1,3}|\d)$", "", pieces[0])
             fragments.extend(piece if _looks_like_unit(piece) else f"{stem} {piece}" for piece in pieces)
         else:

@@ -142,7 +142,7 @@ def name_tokens(name: str) -> list[str]:
         # « ElHafidi », « Elhassan »: a particle glued to the surname
         for particle in particles:
             if token.startswith(particle) and len(token) - len(particle) >= 4:
-                token = token[len(particle):]
+                token = token[len(particle) :]
                 break
         kept.append(token)
     return kept
@@ -205,8 +205,7 @@ def cluster_people(
 
     def has_look_alike_mate(index: int) -> bool:
         return any(
-            other != index and similarity(names[index], names[other]) >= threshold
-            for other in cell_mates[cells[index]]
+            other != index and similarity(names[index], names[other]) >= threshold for other in cell_mates[cells[index]]
         )
 
     order = sorted(
@@ -219,7 +218,7 @@ def cluster_people(
     assigned: dict[int, tuple[int, float]] = {}
     for index in order:
         candidates = []
-        for position, members in enumerate(people):
+        for position in range(len(people)):
             if cells[index] in person_cells[position]:
                 continue
             score = max(similarity(names[index], name) for name in spellings[position])

@@ -63,4 +63,10 @@ def build(
     """
     from load.build import build as run
 
-    return run(Path(pdf), Path(out), dict(settings or {}), force=force, corrections=None if corrections is None else Path(corrections))
+    return run(
+        Path(pdf),
+        Path(out),
+        dict(settings or {}),
+        force=force,
+        corrections=None if corrections is None else Path(corrections),
+    )

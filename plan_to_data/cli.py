@@ -35,7 +35,13 @@ DEFAULT_OUT = Path("data/clean")
 VERIFY_CHOICES = ("off", "uncertain", "all")
 READER_CHOICES = ("pdfium", "pdfplumber")
 # What a development checkout has that the installed package does not: the measuring tools, the golden set.
-CHECKOUT_MARKERS = ("pyproject.toml", "tools/robustness.py", "bench/__main__.py", "reconstruct/layouts.py", "data/golden/cards")
+CHECKOUT_MARKERS = (
+    "pyproject.toml",
+    "tools/robustness.py",
+    "bench/__main__.py",
+    "reconstruct/layouts.py",
+    "data/golden/cards",
+)
 SECOND_READING = Path("data/golden/second_reading")
 
 
@@ -66,7 +72,9 @@ def checkout_root() -> Path:
     root = Path(load.__file__).resolve().parents[1]
     missing = [marker for marker in CHECKOUT_MARKERS if not (root / marker).exists()]
     if missing:
-        raise CheckoutRequired(f"needs a development checkout of plan-to-data (git clone, then make setup): {root} has no {missing[0]}")
+        raise CheckoutRequired(
+            f"needs a development checkout of plan-to-data (git clone, then make setup): {root} has no {missing[0]}"
+        )
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
     return root
@@ -110,7 +118,11 @@ def run_check(args: argparse.Namespace) -> int:
     from tools.golden_vs_export import main as golden_vs_export
 
     cards = sorted(str(path) for path in (root / "data/golden/cards").glob("*.json"))
-    statuses = [validate_golden(cards), golden_vs_export([]), compare_expected([str(args.second_reading or root / SECOND_READING)])]
+    statuses = [
+        validate_golden(cards),
+        golden_vs_export([]),
+        compare_expected([str(args.second_reading or root / SECOND_READING)]),
+    ]
     return max(statuses)
 
 
@@ -125,7 +137,11 @@ def forwarded(args: argparse.Namespace, names: tuple[str, ...]) -> list[str]:
         if value is True:
             argv.append(option)
         elif isinstance(value, list):
-            argv += [option] + [str(item) for item in value] if name in LIST_OPTIONS else [part for item in value for part in (option, str(item))]
+            argv += (
+                [option] + [str(item) for item in value]
+                if name in LIST_OPTIONS
+                else [part for item in value for part in (option, str(item))]
+            )
         elif value is not False:
             argv += [option, str(value)]
     return argv
@@ -155,27 +171,39 @@ def run_bench(args: argparse.Namespace) -> int:
 
 
 def parser() -> Parser:
-    top = Parser(prog=PROG, description="The CHU Ibn Sina « Plan d'actions 2025 » PDF as a typed dataset with page provenance.")
+    top = Parser(
+        prog=PROG, description="The CHU Ibn Sina « Plan d'actions 2025 » PDF as a typed dataset with page provenance."
+    )
     commands = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
 
     build = commands.add_parser("build", help="build the dataset (plan.duckdb, *.parquet) from the plan's PDF",
                                 description="Build the plan's dataset from its PDF: OUT/plan.duckdb and OUT/<table>.parquet, replaced when complete.")  # fmt: skip
     build.add_argument("pdf", type=Path, help="the plan, as a PDF")
-    build.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder, replaced when complete (default: {DEFAULT_OUT})")
+    build.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help=f"output folder, replaced when complete (default: {DEFAULT_OUT})"
+    )
     build.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     build.add_argument("--verify", choices=VERIFY_CHOICES, default="uncertain",
                        help="second reader (camelot) on: no page, pages where item boundaries were uncertain (default), every ruled card page")  # fmt: skip
     build.add_argument("--reader", choices=READER_CHOICES, default="pdfium",
                        help="text-layer reader: pdfium (fast, the default) or pdfplumber; both give the same layouts")  # fmt: skip
-    build.add_argument("--force", action="store_true", help="rebuild even if the PDF, the code and the settings are unchanged")
+    build.add_argument(
+        "--force", action="store_true", help="rebuild even if the PDF, the code and the settings are unchanged"
+    )
     build.add_argument("--corrections", type=Path, default=None,
                        help="corrections file (default: data/corrections.csv of the checkout; a missing file means no corrections)")  # fmt: skip
     build.set_defaults(run=run_build)
 
     export = commands.add_parser("export", help="write OUT/export/<table>.csv and OUT/export/plan.xlsx from a built dataset",
                                  description="CSV files (one per table and view) and an Excel workbook of a built dataset, in OUT/export/.")  # fmt: skip
-    export.add_argument("out", type=Path, nargs="?", default=DEFAULT_OUT, help=f"the dataset folder (build's --out; default: {DEFAULT_OUT})")
+    export.add_argument(
+        "out",
+        type=Path,
+        nargs="?",
+        default=DEFAULT_OUT,
+        help=f"the dataset folder (build's --out; default: {DEFAULT_OUT})",
+    )
     export.set_defaults(run=run_export)
 
     review = commands.add_parser("review", help="write the static review site OUT/review/ of a built dataset",
@@ -187,7 +215,9 @@ def parser() -> Parser:
 
     check = commands.add_parser("check", help="check the golden set (development checkout)",
                                 description="Validate every golden card, compare it with the plan's text export word for word, and its expected values with their second reading. Exit status 1 on any difference.")  # fmt: skip
-    check.add_argument("--second-reading", type=Path, default=None, help=f"folder of the second reading (default: {SECOND_READING})")
+    check.add_argument(
+        "--second-reading", type=Path, default=None, help=f"folder of the second reading (default: {SECOND_READING})"
+    )
     check.set_defaults(run=run_check)
 
     robustness = commands.add_parser("robustness", help="extract seeded layouts of the plan and score them (development checkout)",

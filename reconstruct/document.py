@@ -11,7 +11,6 @@ Renderers (``docx_render``, ``pdf_render``) only decide how a block looks, never
 from __future__ import annotations
 
 import csv
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -190,7 +189,9 @@ def directive_to_blocks(name: str, args: list[str]) -> list[Block]:
         first, last = order.index(args[0]), order.index(args[1])
         cards, layouts = golden_cards(), card_layouts()
         return [Card(cards[code], layouts[code], header_prefix(cards[code])) for code in order[first : last + 1]]
-    raise ValueError(f"{NARRATIVE.name}: unknown directive @{name}; valid: @page, @sommaire, @glossary, @list N, @cards FIRST LAST")
+    raise ValueError(
+        f"{NARRATIVE.name}: unknown directive @{name}; valid: @page, @sommaire, @glossary, @list N, @cards FIRST LAST"
+    )
 
 
 def with_sommaire(blocks: list[Block]) -> list[Block]:

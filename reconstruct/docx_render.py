@@ -487,7 +487,12 @@ class Renderer:
         index = 0
         while index < len(rows):
             row = rows[index]
-            if merged_labels and row.label == merged_labels[0] and index + 1 < len(rows) and rows[index + 1].label == merged_labels[1]:
+            if (
+                merged_labels
+                and row.label == merged_labels[0]
+                and index + 1 < len(rows)
+                and rows[index + 1].label == merged_labels[1]
+            ):
                 self._merged_label_row(table, row, rows[index + 1], glyph, widths, column)
                 index += 2
                 continue
@@ -528,7 +533,9 @@ class Renderer:
             glyph_cell, text_cell = row.cells[1], row.cells[2]
             if position < len(items):
                 item = items[position]
-                add_text(_compact(glyph_cell.paragraphs[0], after=ITEM_AFTER), "" if item == "-" else glyph, size=CELL_PT)
+                add_text(
+                    _compact(glyph_cell.paragraphs[0], after=ITEM_AFTER), "" if item == "-" else glyph, size=CELL_PT
+                )
                 add_text(_compact(text_cell.paragraphs[0], after=ITEM_AFTER), item, size=CELL_PT)
             _cell_borders(glyph_cell, **_stacked_edges("right", position, count))
             _cell_borders(text_cell, **_stacked_edges("left", position, count))
@@ -555,7 +562,12 @@ class Renderer:
         drop = (lines - 1) * line + (len(first_row.items) - 1) * ITEM_AFTER
         label = _compact(cells[0].paragraphs[0], after=ITEM_AFTER)
         add_text(label, first_row.label, bold=True, size=CELL_PT)
-        add_text(_compact(cells[0].add_paragraph(), before=max(0.0, drop), after=ITEM_AFTER), second_row.label, bold=True, size=CELL_PT)
+        add_text(
+            _compact(cells[0].add_paragraph(), before=max(0.0, drop), after=ITEM_AFTER),
+            second_row.label,
+            bold=True,
+            size=CELL_PT,
+        )
 
     # ---------------------------------------------------------------- driver
 
@@ -648,7 +660,9 @@ class RenderError(PlanToDataError):
 def soffice() -> str:
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if not found:
-        raise RenderError("LibreOffice (soffice) not found: apt-get install -y libreoffice-writer-nogui fonts-crosextra-carlito")
+        raise RenderError(
+            "LibreOffice (soffice) not found: apt-get install -y libreoffice-writer-nogui fonts-crosextra-carlito"
+        )
     return found
 
 
@@ -684,10 +698,18 @@ def make_reproducible(pdf: Path) -> None:
     data = pdf.read_bytes()
     stamp = FIXED_DATE.strftime("%Y%m%d%H%M%S").encode()
     data = re.sub(rb"/(CreationDate|ModDate)\(D:\d{14}", lambda m: b"/" + m.group(1) + b"(D:" + stamp, data)
-    blank = re.sub(rb"(/ID\s*\[\s*<)[0-9A-Fa-f]{32}(>\s*<)[0-9A-Fa-f]{32}(>)", rb"\g<1>" + b"0" * 32 + rb"\g<2>" + b"0" * 32 + rb"\g<3>", data)
+    blank = re.sub(
+        rb"(/ID\s*\[\s*<)[0-9A-Fa-f]{32}(>\s*<)[0-9A-Fa-f]{32}(>)",
+        rb"\g<1>" + b"0" * 32 + rb"\g<2>" + b"0" * 32 + rb"\g<3>",
+        data,
+    )
     blank = re.sub(rb"(/DocChecksum\s*/)[0-9A-Fa-f]{32}", rb"\g<1>" + b"0" * 32, blank)
     digest = hashlib.md5(blank).hexdigest().upper().encode()
-    data = re.sub(rb"(/ID\s*\[\s*<)[0-9A-Fa-f]{32}(>\s*<)[0-9A-Fa-f]{32}(>)", rb"\g<1>" + digest + rb"\g<2>" + digest + rb"\g<3>", blank)
+    data = re.sub(
+        rb"(/ID\s*\[\s*<)[0-9A-Fa-f]{32}(>\s*<)[0-9A-Fa-f]{32}(>)",
+        rb"\g<1>" + digest + rb"\g<2>" + digest + rb"\g<3>",
+        blank,
+    )
     data = re.sub(rb"(/DocChecksum\s*/)[0-9A-Fa-f]{32}", rb"\g<1>" + digest, data)
     pdf.write_bytes(data)
 

@@ -20,7 +20,7 @@ import io
 import re
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -71,7 +71,9 @@ class Settings:
     family: str = "DejaVuSans"
     font_size: float = 10
     leading: float = 12.5
-    label_width: float = 3.4 * cm  # narrow enough that « Entités concernées » wraps in bold 10 pt, wide enough for « Coordonnateur »
+    label_width: float = (
+        3.4 * cm
+    )  # narrow enough that « Entités concernées » wraps in bold 10 pt, wide enough for « Coordonnateur »
     glyph_width: float = 0.55 * cm  # the bullet column of "bullet_column" cards
     padding: float = 4
     all_borderless: bool = False
@@ -164,9 +166,27 @@ def make_styles(s: Settings) -> Styles:
         section=ParagraphStyle("section", body, fontName=bold, alignment=TA_CENTER),
         header=ParagraphStyle("header", body, fontName=bold),
         headings=(
-            ParagraphStyle("h1", body, fontName=bold, fontSize=size * 1.8, leading=size * 2.2, spaceBefore=size, spaceAfter=size),
-            ParagraphStyle("h2", body, fontName=bold, fontSize=size * 1.4, leading=size * 1.8, spaceBefore=size * 0.8, spaceAfter=size * 0.6),
-            ParagraphStyle("h3", body, fontName=bold, fontSize=size * 1.15, leading=size * 1.5, spaceBefore=size * 0.6, spaceAfter=size * 0.4),
+            ParagraphStyle(
+                "h1", body, fontName=bold, fontSize=size * 1.8, leading=size * 2.2, spaceBefore=size, spaceAfter=size
+            ),
+            ParagraphStyle(
+                "h2",
+                body,
+                fontName=bold,
+                fontSize=size * 1.4,
+                leading=size * 1.8,
+                spaceBefore=size * 0.8,
+                spaceAfter=size * 0.6,
+            ),
+            ParagraphStyle(
+                "h3",
+                body,
+                fontName=bold,
+                fontSize=size * 1.15,
+                leading=size * 1.5,
+                spaceBefore=size * 0.6,
+                spaceAfter=size * 0.4,
+            ),
         ),
         footer=ParagraphStyle("footer", body, fontSize=size * 0.85),
     )
@@ -186,7 +206,9 @@ def item_flowable(item: str, glyph: str, st: Styles) -> ParagraphFlowable:
 # --- cards ---------------------------------------------------------------------------------------------
 
 
-def item_groups(label: str, items: list[str], widths: list[float], in_column: bool, glyph: str, s: Settings, st: Styles):
+def item_groups(
+    label: str, items: list[str], widths: list[float], in_column: bool, glyph: str, s: Settings, st: Styles
+):
     """(label cell, items) per table row: the first row takes as many items as the label has lines, so
     that a label wrapping on two lines leaves no gap between the items beside it; then one item a row."""
     label_cell = para(label, st.label)
@@ -222,7 +244,11 @@ def card_flowables(block: Card, s: Settings, st: Styles) -> list:
     joined = set(layout.merged_labels[1:])  # labels printed in the cell of the label before them
 
     width = s.page_size[0] - s.margins[0] - s.margins[1]
-    widths = [s.label_width, s.glyph_width, width - s.label_width - s.glyph_width] if in_column else [s.label_width, width - s.label_width]
+    widths = (
+        [s.label_width, s.glyph_width, width - s.label_width - s.glyph_width]
+        if in_column
+        else [s.label_width, width - s.label_width]
+    )
     blank = [""] * (len(widths) - 1)
     data: list[list] = [[para(card.section, st.section), *blank], [para(block.header, st.header), *blank]]
     commands: list[tuple] = [
@@ -251,7 +277,10 @@ def card_flowables(block: Card, s: Settings, st: Styles) -> list:
         # One table row per item, so that a long row can break across pages between its items; the rows
         # of one label are printed as one cell: no padding nor rule between them.
         if last > first:
-            commands += [("TOPPADDING", (0, first + 1), (-1, last), 0), ("BOTTOMPADDING", (0, first), (-1, last - 1), 0)]
+            commands += [
+                ("TOPPADDING", (0, first + 1), (-1, last), 0),
+                ("BOTTOMPADDING", (0, first), (-1, last - 1), 0),
+            ]
         if row.label not in joined:
             rule_above.append(first)
     if borderless:
@@ -276,13 +305,18 @@ def card_flowables(block: Card, s: Settings, st: Styles) -> list:
 def list_table(block: ListTable, s: Settings, st: Styles) -> Table:
     width = s.page_size[0] - s.margins[0] - s.margins[1]
     widths = [3.3 * cm, width - 3.3 * cm - 4.2 * cm, 4.2 * cm]
-    data = [[para(row.code or "", st.body), para(row.title, st.body), para(row.section, st.body)] for row in block.project_list.rows]
-    style = TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), s.padding),
-        ("RIGHTPADDING", (0, 0), (-1, -1), s.padding),
-    ])
+    data = [
+        [para(row.code or "", st.body), para(row.title, st.body), para(row.section, st.body)]
+        for row in block.project_list.rows
+    ]
+    style = TableStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), s.padding),
+            ("RIGHTPADDING", (0, 0), (-1, -1), s.padding),
+        ]
+    )
     return Table(data, colWidths=widths, repeatRows=0, splitByRow=1, style=style, hAlign="LEFT")
 
 

@@ -85,8 +85,13 @@ def read_dataset(out: Path) -> Dataset:
     with duckdb.connect(str(database), read_only=True) as connection:
         tables = {name for (name,) in connection.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         if "corrections" not in tables:
-            raise ReviewError(f"{database}: built by an older version (no corrections table); rebuild it (make all OUT={out})")
-        cards = rows(connection, "SELECT c.*, o.name AS owner_name FROM cards c JOIN owners o ON o.code = c.owner ORDER BY c.page_first, c.code")
+            raise ReviewError(
+                f"{database}: built by an older version (no corrections table); rebuild it (make all OUT={out})"
+            )
+        cards = rows(
+            connection,
+            "SELECT c.*, o.name AS owner_name FROM cards c JOIN owners o ON o.code = c.owner ORDER BY c.page_first, c.code",
+        )
         items: dict[str, list[dict]] = defaultdict(list)
         for item in rows(connection, "SELECT * FROM field_items ORDER BY code, page, top, x0, part"):
             items[item["code"]].append(item)
@@ -229,14 +234,14 @@ def index_html(data: Dataset, stats: dict) -> str:
     finding_kinds = sorted({finding["kind"] for finding in data.findings})
     finding_rows = "".join(
         f'<tr data-kind="{esc(finding["kind"])}"><td>{esc(finding["kind"])}</td>'
-        f'<td>{card_link(finding["code"], finding["field"])}</td><td>{esc(finding["field"] or "")}</td>'
+        f"<td>{card_link(finding['code'], finding['field'])}</td><td>{esc(finding['field'] or '')}</td>"
         f'<td class="num">{esc(finding["page"] or "")}</td><td>{esc(finding["message"])}</td></tr>'
         for finding in data.findings
     )
     correction_rows = "".join(
         f'<tr class="status-{esc(row["status"])}"><td class="num">{row["line"]}</td><td>{card_link(row["code"], row["field"]) if row["code"] in stats["codes"] else esc(row["code"])}</td>'
         f'<td>{esc(row["field"])}</td><td class="num">{esc("" if row["item_index"] is None else row["item_index"])}</td>'
-        f'<td>{esc(row["extracted"])}</td><td>{esc(row["corrected"]) or "<em>(none)</em>"}</td><td>{esc(row["reason"])}</td>'
+        f"<td>{esc(row['extracted'])}</td><td>{esc(row['corrected']) or '<em>(none)</em>'}</td><td>{esc(row['reason'])}</td>"
         f'<td><span class="status">{esc(row["status"])}</span> {esc(row["message"] or "")}</td></tr>'
         for row in data.corrections
     )
@@ -291,7 +296,9 @@ def card_link(code: str | None, field: str | None = None) -> str:
 # --- a card -------------------------------------------------------------------------------------------------
 
 
-def card_html(card: dict, data: Dataset, images: dict[int, PageImage], neighbours: tuple[str | None, str | None]) -> str:
+def card_html(
+    card: dict, data: Dataset, images: dict[int, PageImage], neighbours: tuple[str | None, str | None]
+) -> str:
     code = card["code"]
     items = data.items.get(code, [])
     findings = [finding for finding in data.findings if finding["code"] == code]
@@ -311,10 +318,13 @@ def card_html(card: dict, data: Dataset, images: dict[int, PageImage], neighbour
         field_findings = [finding for finding in findings if finding["field"] == field]
         placed.update(id(finding) for finding in field_findings)
         label = field_items[0][0]["label"] or FIELD_NAMES.get(field, field)
-        entries = "".join(item_html(item_parts, applied.get((field, item_parts[0]["item_index"]))) for item_parts in sorted(field_items, key=lambda p: p[0]["item_index"]))
+        entries = "".join(
+            item_html(item_parts, applied.get((field, item_parts[0]["item_index"])))
+            for item_parts in sorted(field_items, key=lambda p: p[0]["item_index"])
+        )
         sections.append(
             f'<section class="field" id="field-{esc(field)}"><h3>{esc(label)} <span class="muted">{esc(field)}</span></h3>'
-            f"{findings_html(field_findings)}<ol class=\"items\">{entries}</ol></section>"
+            f'{findings_html(field_findings)}<ol class="items">{entries}</ol></section>'
         )
     value_rows = []
     for column in CARD_VALUES:
@@ -332,7 +342,9 @@ def card_html(card: dict, data: Dataset, images: dict[int, PageImage], neighbour
         )
     others = [finding for finding in findings if id(finding) not in placed]
     pages = sorted({item["page"] for item in items})
-    figures = "".join(figure_html(images[page], [item for item in items if item["page"] == page]) for page in pages if page in images)
+    figures = "".join(
+        figure_html(images[page], [item for item in items if item["page"] == page]) for page in pages if page in images
+    )
     previous, following = neighbours
     nav = " ".join(
         part for part in (
@@ -364,10 +376,14 @@ def item_id(item: dict) -> str:
 def item_html(item_parts: list[dict], correction: dict | None) -> str:
     first = item_parts[0]
     boxes = ";".join(f"{part['page']}:{bbox(part)}" for part in item_parts)
-    classes = ["item"] + (["corrected"] if first["corrected"] else []) + ([f"flag-{first['flag']}"] if first["flag"] else [])
+    classes = (
+        ["item"] + (["corrected"] if first["corrected"] else []) + ([f"flag-{first['flag']}"] if first["flag"] else [])
+    )
     text = esc(first["text"]) if first["text"] else "<em>(deleted)</em>"
     flag = f' <span class="flag">{esc(first["flag"])}</span>' if first["flag"] else ""
-    original = original_html(first["extracted_text"], correction["reason"] if correction else "") if first["corrected"] else ""
+    original = (
+        original_html(first["extracted_text"], correction["reason"] if correction else "") if first["corrected"] else ""
+    )
     pages = " ".join(f"p.{part['page']}" for part in item_parts)
     return (
         f'<li class="{" ".join(classes)}" id="{item_id(first)}" tabindex="0" data-page="{first["page"]}" data-bbox="{bbox(first)}" '
@@ -378,7 +394,7 @@ def item_html(item_parts: list[dict], correction: dict | None) -> str:
 
 def original_html(original: str | None, reason: str) -> str:
     because = f' — <span class="reason">{esc(reason)}</span>' if reason else ""
-    return f'<div class="original">corrected; extracted: <del>{esc(original) or "<em>null</em>"}</del>{because}</div>' 
+    return f'<div class="original">corrected; extracted: <del>{esc(original) or "<em>null</em>"}</del>{because}</div>'
 
 
 def key_html(key: str) -> str:
@@ -435,8 +451,13 @@ def write_site(out: Path, pdf: Path | None = None) -> SiteSummary:
         stats = {"items": sum(len(items) for items in data.items.values()), "pdf": pdf.name, "codes": set(codes)}
         (staging / "index.html").write_text(index_html(data, stats), encoding="utf-8")
         for position, card in enumerate(data.cards):
-            neighbours = (codes[position - 1] if position else None, codes[position + 1] if position + 1 < len(codes) else None)
-            (staging / "cards" / page_name(card["code"])).write_text(card_html(card, data, images, neighbours), encoding="utf-8")
+            neighbours = (
+                codes[position - 1] if position else None,
+                codes[position + 1] if position + 1 < len(codes) else None,
+            )
+            (staging / "cards" / page_name(card["code"])).write_text(
+                card_html(card, data, images, neighbours), encoding="utf-8"
+            )
         old = out / f".{SITE}.old-{os.getpid()}"
         if target.exists():
             os.rename(target, old)

@@ -75,7 +75,7 @@ class BudgetLine(_Strict):
     flags: list[BudgetFlag] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _amounts_agree_with_kind(self) -> "BudgetLine":
+    def _amounts_agree_with_kind(self) -> BudgetLine:
         has_amount = self.amount_min_mad is not None
         if has_amount != (self.amount_max_mad is not None):
             raise ValueError(f"budget line needs both min and max or neither: {self.text!r}")
@@ -95,7 +95,7 @@ class SchedulePhase(_Strict):
     end_date: dt.date | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> "SchedulePhase":
+    def _ordered(self) -> SchedulePhase:
         if (self.start_date is None) != (self.end_date is None):
             raise ValueError(f"a phase has both dates or neither: {self.text!r}")
         if self.start_date and self.start_date > self.end_date:
@@ -113,7 +113,7 @@ class IndicatorTarget(_Strict):
     year: int | None = None
 
     @model_validator(mode="after")
-    def _value_or_range(self) -> "IndicatorTarget":
+    def _value_or_range(self) -> IndicatorTarget:
         is_range = self.min is not None or self.max is not None
         if (self.value is None) == (not is_range):
             raise ValueError(f"target is a value or a min/max range, not both or neither: {self.text!r}")
@@ -136,7 +136,7 @@ class Expected(_Strict):
     indicator_targets: list[IndicatorTarget]
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Expected":
+    def _consistent(self) -> Expected:
         if (self.budget_min_mad is None) != (self.budget_max_mad is None):
             raise ValueError("budget_min_mad and budget_max_mad are both set or both null")
         if (self.budget_category == "amount") != (self.budget_min_mad is not None):
@@ -173,7 +173,7 @@ class GoldenCard(_Strict):
         return _check_printed_text(text)
 
     @model_validator(mode="after")
-    def _consistent(self) -> "GoldenCard":
+    def _consistent(self) -> GoldenCard:
         if canonical_code(self.code) != self.code_canonical:
             raise ValueError(f"code_canonical {self.code_canonical!r} does not follow the rule for {self.code!r}")
         budget_items = self.items_of("budget")
@@ -190,12 +190,7 @@ class GoldenCard(_Strict):
 
     def items_of(self, label_start: str) -> list[str]:
         """Items of every row whose label starts with `label_start` (case- and accent-light)."""
-        return [
-            item
-            for row in self.rows
-            if fold(row.label).lstrip("- ").startswith(label_start)
-            for item in row.items
-        ]
+        return [item for row in self.rows if fold(row.label).lstrip("- ").startswith(label_start) for item in row.items]
 
 
 class ListEntry(_Strict):
@@ -208,10 +203,15 @@ class ListEntry(_Strict):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _explained(self) -> "ListEntry":
+    def _explained(self) -> ListEntry:
         if self.card_code is None and not self.note:
             raise ValueError(f"a list row without a card needs a note: {self.title!r}")
-        if self.code is not None and self.card_code is not None and canonical_code(self.code) != self.card_code and not self.note:
+        if (
+            self.code is not None
+            and self.card_code is not None
+            and canonical_code(self.code) != self.card_code
+            and not self.note
+        ):
             raise ValueError(f"list code {self.code!r} differs from its card {self.card_code!r}: add a note")
         return self
 

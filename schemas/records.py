@@ -35,11 +35,18 @@ class OwnerRecord(_Record):
     """One row per card owner: the establishment, directorate or function a card's code starts with."""
 
     code: str = Field(min_length=1, description="the code prefix (HS, INO, DAMS, FF, FCOOP…)")
-    name: str = Field(min_length=1, description="its name, from the section headers of its cards (number and « (ABBR) » removed; the most printed form)")
+    name: str = Field(
+        min_length=1,
+        description="its name, from the section headers of its cards (number and « (ABBR) » removed; the most printed form)",
+    )
     axis: Literal["I", "II"] | None = Field(description="I Axe Soins, II Axe Gouvernance")
-    kind: Literal["establishment", "directorate", "function"] = Field(description="establishment (hospital, institute), directorate (direction, division, nursing pillar) or function (axis II)")
+    kind: Literal["establishment", "directorate", "function"] = Field(
+        description="establishment (hospital, institute), directorate (direction, division, nursing pillar) or function (axis II)"
+    )
     entity: str = Field(description="the `entities.canonical` it is (through `entity_aliases`: HAS → HAR, HAY → HAA)")
-    glossary_names: list[str] = Field(description="its expansions in the plan's ABREVIATIONS glossary (two for HAS), empty when not in it")
+    glossary_names: list[str] = Field(
+        description="its expansions in the plan's ABREVIATIONS glossary (two for HAS), empty when not in it"
+    )
 
 
 class CardRecord(_Record):
@@ -49,33 +56,56 @@ class CardRecord(_Record):
     code_printed: str = Field(min_length=1, description="« Sous Projet CODE : … », the code as printed")
     title: str = Field(min_length=1, description="« Sous Projet CODE : title »")
     section: str = Field(description="the section header row above « Sous Projet » (hospital or function)")
-    chapter: str | None = Field(description="the chapter the card is printed under, numbered as the Sommaire ranks them (I.1 … II.14)")
-    chapter_printed: str | None = Field(description="the same chapter's number as its heading prints it (II.08, II.14, II.15)")
-    owner: str = Field(description="the code's prefix: establishment (HS, INO…), directorate (DAMS…) or function (FF, FIM…); joins `owners.code`")
-    axis: Literal["I", "II"] | None = Field(description="I (Axe Soins, establishments) or II (Axe Gouvernance, functions)")
+    chapter: str | None = Field(
+        description="the chapter the card is printed under, numbered as the Sommaire ranks them (I.1 … II.14)"
+    )
+    chapter_printed: str | None = Field(
+        description="the same chapter's number as its heading prints it (II.08, II.14, II.15)"
+    )
+    owner: str = Field(
+        description="the code's prefix: establishment (HS, INO…), directorate (DAMS…) or function (FF, FIM…); joins `owners.code`"
+    )
+    axis: Literal["I", "II"] | None = Field(
+        description="I (Axe Soins, establishments) or II (Axe Gouvernance, functions)"
+    )
     page_first: int = Field(ge=1, description="first PDF page the card is printed on")
     page_first_label: str | None = Field(description="the page number printed on `page_first`")
     page_last: int = Field(ge=1, description="last PDF page the card is printed on")
     page_last_label: str | None = Field(description="the page number printed on `page_last`")
     responsibles: list[str] = Field(description="« Responsable(s) » items, as printed")
-    entities: list[str] = Field(description="« Entités concernées » / « Services concernés » / « Structure concernée » items")
+    entities: list[str] = Field(
+        description="« Entités concernées » / « Services concernés » / « Structure concernée » items"
+    )
     coordinators: list[str] = Field(description="« Coordinateur » / « Coordonnateur » / « Coordinatrice » items")
     partners: list[str] = Field(description="« Partenaire » items")
     objectives: list[str] = Field(description="« Objectifs » items")
     actions: list[str] = Field(description="« Actions » items")
     indicators: list[str] = Field(description="« Indicateurs » items")
-    target_values: list[str] = Field(description="« Valeurs » items (the cards that print targets in a row of their own)")
-    budget_text: str | None = Field(description="« Budget » items joined by « ; »; null when the cell prints none or only a dash")
-    budget_min_mad: Money | None = Field(ge=0, max_digits=18, decimal_places=2, description="the card's total read from « Budget », MAD (low end of a range; a Total line wins over the lines)")
-    budget_max_mad: Money | None = Field(ge=0, max_digits=18, decimal_places=2, description="the same, high end of a range")
-    budget_category: str = Field(description="amount, none (« - » or empty), not_stated, committed_elsewhere, external_funding, other or malformed")
+    target_values: list[str] = Field(
+        description="« Valeurs » items (the cards that print targets in a row of their own)"
+    )
+    budget_text: str | None = Field(
+        description="« Budget » items joined by « ; »; null when the cell prints none or only a dash"
+    )
+    budget_min_mad: Money | None = Field(
+        ge=0,
+        max_digits=18,
+        decimal_places=2,
+        description="the card's total read from « Budget », MAD (low end of a range; a Total line wins over the lines)",
+    )
+    budget_max_mad: Money | None = Field(
+        ge=0, max_digits=18, decimal_places=2, description="the same, high end of a range"
+    )
+    budget_category: str = Field(
+        description="amount, none (« - » or empty), not_stated, committed_elsewhere, external_funding, other or malformed"
+    )
     schedule_text: str | None = Field(description="« Calendrier » items joined by « ; »")
     start_date: dt.date | None = Field(description="first day read from « Calendrier »")
     end_date: dt.date | None = Field(description="last day read from « Calendrier »")
     schedule_category: str = Field(description="dated, conditional or none")
 
     @model_validator(mode="after")
-    def _consistent(self) -> "CardRecord":
+    def _consistent(self) -> CardRecord:
         if self.page_last < self.page_first:
             raise ValueError(f"page_last {self.page_last} before page_first {self.page_first}")
         if (self.budget_min_mad is None) != (self.budget_max_mad is None):
@@ -91,7 +121,9 @@ class FieldItemRecord(_Record):
     """Provenance of every printed item: one row per item and page it is printed on."""
 
     code: str = Field(description=CODE)
-    field: str = Field(description="the field its label names (responsibles, entities… ; header for « Sous Projet », section for the section row, unknown for a label not in the vocabulary)")
+    field: str = Field(
+        description="the field its label names (responsibles, entities… ; header for « Sous Projet », section for the section row, unknown for a label not in the vocabulary)"
+    )
     label: str = Field(description="the label cell as printed (« Entités concernées », « - Responsable »…)")
     item_index: int = Field(ge=0, description="position of the item in its row")
     part: int = Field(ge=0, description="0, or 1 for the part of an item printed on the next page (one row per page)")
@@ -103,12 +135,20 @@ class FieldItemRecord(_Record):
     x1: float = Field(description="right edge")
     bottom: float = Field(description="bottom edge")
     reader: str = Field(description="pdfplumber, or pdfplumber+camelot where the second reader read the same cell text")
-    flag: Literal["reader_disagreement", "placeholder", "deleted"] | None = Field(default=None, description="reader_disagreement where the two readers differ; placeholder for a printed « - », « – » or empty item (not a value: not in the `cards` lists); deleted for an item a correction says does not exist (not in the `cards` lists nor read); else null")
-    corrected: bool = Field(default=False, description="true where a row of the corrections file replaced the item's text (`corrections`, status applied)")
-    extracted_text: str = Field(description="the item as the extractor read it, before any correction (equal to `text` where not corrected)")
+    flag: Literal["reader_disagreement", "placeholder", "deleted"] | None = Field(
+        default=None,
+        description="reader_disagreement where the two readers differ; placeholder for a printed « - », « – » or empty item (not a value: not in the `cards` lists); deleted for an item a correction says does not exist (not in the `cards` lists nor read); else null",
+    )
+    corrected: bool = Field(
+        default=False,
+        description="true where a row of the corrections file replaced the item's text (`corrections`, status applied)",
+    )
+    extracted_text: str = Field(
+        description="the item as the extractor read it, before any correction (equal to `text` where not corrected)"
+    )
 
     @model_validator(mode="after")
-    def _box(self) -> "FieldItemRecord":
+    def _box(self) -> FieldItemRecord:
         if not (self.x0 <= self.x1 and self.top <= self.bottom):
             raise ValueError(f"bbox ({self.x0}, {self.top}, {self.x1}, {self.bottom}) is not a box")
         return self
@@ -120,8 +160,12 @@ class BudgetLineRecord(_Record):
     code: str = Field(description=CODE)
     line_index: int = Field(ge=0, description="position of the item in the « Budget » cell")
     text: str = Field(description="the item as printed")
-    amount_min_mad: Money | None = Field(ge=0, max_digits=18, decimal_places=2, description="amount read, MAD (low end of a range)")
-    amount_max_mad: Money | None = Field(ge=0, max_digits=18, decimal_places=2, description="amount read, MAD (high end of a range)")
+    amount_min_mad: Money | None = Field(
+        ge=0, max_digits=18, decimal_places=2, description="amount read, MAD (low end of a range)"
+    )
+    amount_max_mad: Money | None = Field(
+        ge=0, max_digits=18, decimal_places=2, description="amount read, MAD (high end of a range)"
+    )
     kind: str = Field(description="amount, estimate, total, text or malformed")
     flags: list[str] = Field(description="ttc, estimate, per_unit…")
     rule: str = Field(description="the reading rule applied")
@@ -187,7 +231,9 @@ class EntityRecord(_Record):
     """Every entity: those « Entités concernées » cells name, every card owner, every entity the aliases table names."""
 
     canonical: str = Field(description="HS, DAF, FF, « Neurologie A »…, the table's primary key")
-    name: str | None = Field(description="its name, from the plan's ABREVIATIONS glossary or section headers; null where the plan gives none")
+    name: str | None = Field(
+        description="its name, from the plan's ABREVIATIONS glossary or section headers; null where the plan gives none"
+    )
     kind: str = Field(description="establishment, directorate, division, function, service or unit")
 
 
@@ -205,7 +251,9 @@ class CardEntityRecord(_Record):
 
     code: str = Field(description=CODE)
     printed: str = Field(description="the entity as printed")
-    canonical: str | None = Field(description="joins `entities.canonical`; null when unresolved (and a finding says so)")
+    canonical: str | None = Field(
+        description="joins `entities.canonical`; null when unresolved (and a finding says so)"
+    )
     kind: str = Field(description="establishment, division, service, unit, or unresolved")
     rule: str = Field(description="how it was resolved")
     page: int = Field(ge=1, description=PAGE)
@@ -217,10 +265,16 @@ class ListEntryRecord(_Record):
 
     list_heading: str = Field(description="the list's heading as printed")
     row_index: int = Field(ge=0, description="position of the row among all list rows")
-    code: str | None = Field(description="canonical code of the card the row announces (by code and title, else by title alone, else by code alone); null if none")
+    code: str | None = Field(
+        description="canonical code of the card the row announces (by code and title, else by title alone, else by code alone); null if none"
+    )
     code_printed: str | None = Field(description="the code as the row prints it; null for a row without one")
-    code_printed_canonical: str | None = Field(description="the printed code's canonical form (differs from `code` where the list misprints or shifts codes)")
-    linked_by: Literal["code_and_title", "title", "code", "none"] = Field(description="how the row was tied to its card")
+    code_printed_canonical: str | None = Field(
+        description="the printed code's canonical form (differs from `code` where the list misprints or shifts codes)"
+    )
+    linked_by: Literal["code_and_title", "title", "code", "none"] = Field(
+        description="how the row was tied to its card"
+    )
     title: str = Field(description="the title as the row prints it")
     section: str | None = Field(description="the row's section, where the list prints one")
     page: int = Field(ge=1, description=PAGE)
@@ -230,8 +284,12 @@ class ListEntryRecord(_Record):
 class FindingRecord(_Record):
     """Every data-quality issue the build found."""
 
-    kind: str = Field(description="list_without_card, list_code_differs, list_title_differs, card_not_listed, total_mismatch, malformed_amount, reader_disagreement, unknown_label, unresolved_entity, stale_correction, unknown_correction_target, invalid_correction")
-    code: str | None = Field(description="the card concerned (canonical); null when no card is (a list row without card)")
+    kind: str = Field(
+        description="list_without_card, list_code_differs, list_title_differs, card_not_listed, total_mismatch, malformed_amount, reader_disagreement, unknown_label, unresolved_entity, stale_correction, unknown_correction_target, invalid_correction"
+    )
+    code: str | None = Field(
+        description="the card concerned (canonical); null when no card is (a list row without card)"
+    )
     field: str | None = Field(description="the field concerned, where one is")
     page: int | None = Field(description=PAGE)
     page_label: str | None = Field(description=PAGE_LABEL)
@@ -243,13 +301,19 @@ class CorrectionRecord(_Record):
 
     line: int = Field(ge=2, description="the row's line in the corrections file (the header is line 1)")
     code: str = Field(description="the card the row corrects, canonical where it reads as a card code")
-    field: str = Field(description="a field of `field_items` (an item correction) or a column of `cards` (a card value)")
+    field: str = Field(
+        description="a field of `field_items` (an item correction) or a column of `cards` (a card value)"
+    )
     item_index: int | None = Field(ge=0, description="`field_items.item_index` of the item; null for a card value")
     extracted: str = Field(description="the anchor: the item's text as extracted, or the card value as it was read")
     corrected: str = Field(description="the right text or value; empty: the item does not exist, or the value is null")
     reason: str = Field(description="why, as the reviewer wrote it")
-    status: Literal["applied", "stale", "unknown_target", "invalid"] = Field(description="applied; stale (the anchor no longer matches what is read: not applied); unknown_target (no such card, field or item); invalid (not a value of the column, or the card would not be valid)")
-    current: str | None = Field(description="what the build read there before correcting: the item's text or the card value as text; null for an unknown target")
+    status: Literal["applied", "stale", "unknown_target", "invalid"] = Field(
+        description="applied; stale (the anchor no longer matches what is read: not applied); unknown_target (no such card, field or item); invalid (not a value of the column, or the card would not be valid)"
+    )
+    current: str | None = Field(
+        description="what the build read there before correcting: the item's text or the card value as text; null for an unknown target"
+    )
     page: int | None = Field(ge=1, description="PDF page of the item, or the card's first page")
     page_label: str | None = Field(description=PAGE_LABEL)
     message: str | None = Field(description="why the row was not applied; null where it was")
@@ -283,10 +347,25 @@ TABLES: dict[str, type[_Record]] = {
     "rejected": RejectedRecord,
 }
 
-CARD_TABLES = ("field_items", "budget_lines", "schedule_phases", "indicator_targets", "card_people", "card_entities", "list_entries", "findings")
+CARD_TABLES = (
+    "field_items",
+    "budget_lines",
+    "schedule_phases",
+    "indicator_targets",
+    "card_people",
+    "card_entities",
+    "list_entries",
+    "findings",
+)
 
 # Primary keys, and foreign keys as (table, column) -> (table, column).
-PRIMARY_KEYS: dict[str, str] = {"entities": "canonical", "entity_aliases": "alias", "owners": "code", "people": "person_id", "cards": "code"}
+PRIMARY_KEYS: dict[str, str] = {
+    "entities": "canonical",
+    "entity_aliases": "alias",
+    "owners": "code",
+    "people": "person_id",
+    "cards": "code",
+}
 FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
     ("entity_aliases", "canonical"): ("entities", "canonical"),
     ("owners", "entity"): ("entities", "canonical"),

@@ -36,7 +36,9 @@ def scanned_pdf(tmp_path_factory) -> Path:
 
 def run_load(*args) -> subprocess.CompletedProcess:
     """``python -m load``, the command ``make all`` runs."""
-    return subprocess.run([sys.executable, "-m", "load", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "load", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture(scope="session")

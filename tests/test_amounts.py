@@ -30,13 +30,37 @@ SEPARATOR_STYLES = [  # money as the medical and pharmacy cards print it
 GOVERNANCE_BREAKDOWNS = [  # FIM cards: investment lines broken down into CP and CE credits
     ("HER: 11 367 557.28 (CP 2024: 2 400 000 - CE 2025: 9 000 000).", D("11367557.28"), D("11367557.28"), "amount", ()),
     ("HS: Budget investissement 751.000 (engagé en 2024).", D(751000), D(751000), "amount", ()),
-    ("Budget investissement : 7 679 376 DH TTC (CP 2024 : 4 079 376 – CE 2025 : 3 700 000).", D(7679376), D(7679376), "amount", ("ttc",)),
-    ("HS: Budget investissement (CP: 5 000 000 en 2024 - CE: 5 000 000 en 2025 et suivant).", D(10000000), D(10000000), "amount", ()),
-    ("Budget investissement 10 500 000 DH TTC (CP 2024 : 3 260 000 - CE 2025 : 7 240 0000).", D(10500000), D(10500000), "amount", ("ttc",)),
+    (
+        "Budget investissement : 7 679 376 DH TTC (CP 2024 : 4 079 376 – CE 2025 : 3 700 000).",
+        D(7679376),
+        D(7679376),
+        "amount",
+        ("ttc",),
+    ),
+    (
+        "HS: Budget investissement (CP: 5 000 000 en 2024 - CE: 5 000 000 en 2025 et suivant).",
+        D(10000000),
+        D(10000000),
+        "amount",
+        (),
+    ),
+    (
+        "Budget investissement 10 500 000 DH TTC (CP 2024 : 3 260 000 - CE 2025 : 7 240 0000).",
+        D(10500000),
+        D(10500000),
+        "amount",
+        ("ttc",),
+    ),
 ]
 RANGES_AND_UNITS = [
     ("300 000,00 à 400 000,00 MAD", D(300000), D(400000), "amount", ()),
-    ("Achat du matériel : Entre 50.000 et 60.000 Dhs /unité. (10 unités)", D(500000), D(600000), "amount", ("per_unit",)),
+    (
+        "Achat du matériel : Entre 50.000 et 60.000 Dhs /unité. (10 unités)",
+        D(500000),
+        D(600000),
+        "amount",
+        ("per_unit",),
+    ),
     ("Matérielles : 3 BIA : 150 000 MAD", D(150000), D(150000), "amount", ()),
     ("Achat de 10 prothèses : 600 000 MAD", D(600000), D(600000), "amount", ()),
 ]
@@ -48,7 +72,10 @@ KINDS = [
     ("Formation des médecins et des infirmiers", None, None, "text", ()),
     (
         "Bio-nettoyeur à vapeur (Nettoyage et désinfection des équipements et des dispositifs médicaux) : Conforme à la norme N FT 72-110 (2019).",
-        None, None, "text", (),
+        None,
+        None,
+        "text",
+        (),
     ),
     ("Budget 7 240 0000 MAD", None, None, "malformed", ()),
 ]
@@ -79,7 +106,10 @@ def test_a_malformed_breakdown_is_reported_not_guessed() -> None:
         ("Non indiqué", "not_stated"),
         ("Marchés engagés.", "committed_elsewhere"),
         ("HER : BET engagé.", "committed_elsewhere"),
-        ("Le programme d'accompagnement à l'agrément canada international est financé par la Fondation Lalla Salma", "external_funding"),
+        (
+            "Le programme d'accompagnement à l'agrément canada international est financé par la Fondation Lalla Salma",
+            "external_funding",
+        ),
         ("Selon le nombre d'exemplaires.", "other"),
         ("Budget investissement (Consolidation des crédits d'engagement).", "other"),
     ],
@@ -104,7 +134,9 @@ def test_every_golden_budget_is_read_as_typed_by_hand(golden_cards) -> None:
         total = card_budget(readings)
         expected = card.expected
         if (total.amount_min, total.amount_max, total.category) != (
-            expected.budget_min_mad, expected.budget_max_mad, expected.budget_category
+            expected.budget_min_mad,
+            expected.budget_max_mad,
+            expected.budget_category,
         ):
             differences.append(f"{card.code}: card budget {total}")
     assert not differences, "\n".join(differences)

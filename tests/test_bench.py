@@ -21,15 +21,36 @@ def golden_card() -> GoldenCard:
             "rows": [
                 {"label": "Entités concernées", "items": ["Service de chirurgie maxillo-faciale"]},
                 {"label": "Responsable", "items": ["Pr Boulaadass Malik"]},
-                {"label": "Actions", "items": ["Planification et préparation (équipe, matériel, protocoles)", "Mise en œuvre des interventions"]},
-                {"label": "Budget", "items": ["Équipement microchirurgical : 1 850 000 MAD", "Formation : 155 000 MAD"]},
+                {
+                    "label": "Actions",
+                    "items": [
+                        "Planification et préparation (équipe, matériel, protocoles)",
+                        "Mise en œuvre des interventions",
+                    ],
+                },
+                {
+                    "label": "Budget",
+                    "items": ["Équipement microchirurgical : 1 850 000 MAD", "Formation : 155 000 MAD"],
+                },
                 {"label": "Calendrier", "items": ["1 janvier - 31 décembre 2025"]},
             ],
             "notes": [],
             "expected": {
                 "budget_lines": [
-                    {"text": "Équipement microchirurgical : 1 850 000 MAD", "amount_min_mad": "1850000", "amount_max_mad": "1850000", "kind": "amount", "flags": []},
-                    {"text": "Formation : 155 000 MAD", "amount_min_mad": "155000", "amount_max_mad": "155000", "kind": "amount", "flags": []},
+                    {
+                        "text": "Équipement microchirurgical : 1 850 000 MAD",
+                        "amount_min_mad": "1850000",
+                        "amount_max_mad": "1850000",
+                        "kind": "amount",
+                        "flags": [],
+                    },
+                    {
+                        "text": "Formation : 155 000 MAD",
+                        "amount_min_mad": "155000",
+                        "amount_max_mad": "155000",
+                        "kind": "amount",
+                        "flags": [],
+                    },
                 ],
                 "budget_min_mad": "2005000",
                 "budget_max_mad": "2005000",
@@ -38,7 +59,12 @@ def golden_card() -> GoldenCard:
                 "start_date": "2025-01-01",
                 "end_date": "2025-12-31",
                 "schedule_phases": [
-                    {"text": "1 janvier - 31 décembre 2025", "label": None, "start_date": "2025-01-01", "end_date": "2025-12-31"}
+                    {
+                        "text": "1 janvier - 31 décembre 2025",
+                        "label": None,
+                        "start_date": "2025-01-01",
+                        "end_date": "2025-12-31",
+                    }
                 ],
                 "indicator_targets": [],
             },
@@ -58,7 +84,10 @@ TABLES = [
             ["Sous Projet HS-CH7-25 :", "Microchirurgie pour reconstruction\ncervico-faciale"],
             ["Entités\nconcernées", "- Service de chirurgie maxillo-faciale"],
             ["Responsable", "- Pr Boulaadass Malik"],
-            ["Actions", "- Planification et préparation (équipe,\nmatériel, protocoles)\n- Mise en œuvre des interventions"],
+            [
+                "Actions",
+                "- Planification et préparation (équipe,\nmatériel, protocoles)\n- Mise en œuvre des interventions",
+            ],
             ["Budget", "-Équipement microchirurgical : 1 850 000 MAD\n-Formation : 155 000 MAD"],
         ],
     ),
@@ -93,7 +122,10 @@ def test_scoring_counts_cards_items_budget_and_dates() -> None:
     # Without its top-of-page table the card loses its Calendrier: its label and its item are missing, dates disagree.
     # A card with a code the golden set lacks is invented, one with no code shape too.
     cards = [card.as_dict() for card in assemble(TABLES[:2])]
-    cards += [{"code": "ZZ-9-25", "title": "", "section": "", "rows": []}, {"code": "???", "title": "", "section": "", "rows": []}]
+    cards += [
+        {"code": "ZZ-9-25", "title": "", "section": "", "rows": []},
+        {"code": "???", "title": "", "section": "", "rows": []},
+    ]
     partial = score(cards, [golden])
     assert (partial.found, partial.invented, partial.budget_agree, partial.dates_agree) == (1, 2, 1, 0)
     assert partial.matched == 13 and partial.total == 15
@@ -111,7 +143,9 @@ def test_a_label_wrapped_onto_the_next_row_is_completed() -> None:
         ["", "-", "Service d'ORL"],
     ]
     [card] = assemble([(1, rows)])
-    assert [(row.label, row.items) for row in card.rows] == [("Entités concernées", ["Service de chirurgie", "Service d'ORL"])]
+    assert [(row.label, row.items) for row in card.rows] == [
+        ("Entités concernées", ["Service de chirurgie", "Service d'ORL"])
+    ]
 
 
 def test_a_label_glued_to_its_value_and_a_wrapped_title() -> None:
@@ -138,4 +172,7 @@ def test_a_label_glued_to_its_value_and_a_wrapped_title() -> None:
 def test_a_value_printed_between_the_two_lines_of_its_label() -> None:
     rows = [["Sous Projet HE-M8-25 : Douleur"], ["Entités - SHOP"], ["concernées"], ["Responsable - Pr. X"]]
     [card] = assemble([(1, rows)])
-    assert [(row.label, row.items) for row in card.rows] == [("Entités concernées", ["SHOP"]), ("Responsable", ["Pr. X"])]
+    assert [(row.label, row.items) for row in card.rows] == [
+        ("Entités concernées", ["SHOP"]),
+        ("Responsable", ["Pr. X"]),
+    ]

@@ -14,11 +14,11 @@ import duckdb
 import pdfplumber
 import pytest
 import yaml
+from conftest import run_load
 
 from extract.errors import NotThePlanError
 from load import build as build_module
 from load.build import build
-from conftest import run_load
 from schemas.records import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,25 +48,64 @@ def rows(db, sql: str) -> list[dict]:
 
 
 def test_every_table_is_written_to_duckdb_and_parquet(dataset, db) -> None:
-    tables = {name for (name,) in db.execute("SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'").fetchall()}
+    tables = {
+        name
+        for (name,) in db.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+        ).fetchall()
+    }
     assert tables == set(TABLES)
     for table in TABLES:
         parquet = dataset / f"{table}.parquet"
         assert parquet.is_file()
-        assert db.execute(f"SELECT count(*) FROM '{parquet}'").fetchone() == db.execute(f"SELECT count(*) FROM {table}").fetchone()
-    views = {name for (name,) in db.execute("SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW'").fetchall()}
-    assert views == {"budget_by_owner", "budget_by_establishment", "budget_by_function", "projects_per_person", "projects_active_per_month"}
+        assert (
+            db.execute(f"SELECT count(*) FROM '{parquet}'").fetchone()
+            == db.execute(f"SELECT count(*) FROM {table}").fetchone()
+        )
+    views = {
+        name
+        for (name,) in db.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW'"
+        ).fetchall()
+    }
+    assert views == {
+        "budget_by_owner",
+        "budget_by_establishment",
+        "budget_by_function",
+        "projects_per_person",
+        "projects_active_per_month",
+    }
 
 
 def test_cards_columns_have_the_promised_types(db) -> None:
-    types = dict(db.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'cards'").fetchall())
+    types = dict(
+        db.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'cards'"
+        ).fetchall()
+    )
     for column in ("responsibles", "entities", "coordinators", "objectives", "actions", "indicators"):
         assert types[column] == "VARCHAR[]"
     assert types["budget_min_mad"] == types["budget_max_mad"] == "DECIMAL(18,2)"
     assert types["start_date"] == types["end_date"] == "DATE"
     assert types["page_first"] in ("BIGINT", "INTEGER")
-    provenance = dict(db.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'field_items'").fetchall())
-    assert set(provenance) >= {"code", "field", "item_index", "text", "page", "x0", "top", "x1", "bottom", "reader", "flag"}
+    provenance = dict(
+        db.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'field_items'"
+        ).fetchall()
+    )
+    assert set(provenance) >= {
+        "code",
+        "field",
+        "item_index",
+        "text",
+        "page",
+        "x0",
+        "top",
+        "x1",
+        "bottom",
+        "reader",
+        "flag",
+    }
 
 
 def test_nothing_is_rejected_and_the_summary_counts_the_tables(dataset, db) -> None:
@@ -89,7 +128,9 @@ def test_card_totals_equal_their_lines_unless_a_finding_says_otherwise(db) -> No
         by_card.setdefault(line["code"], []).append(line)
     checked = 0
     for code, card_lines in by_card.items():
-        amounts = [line for line in card_lines if line["kind"] in ("amount", "estimate") and line["amount_min_mad"] is not None]
+        amounts = [
+            line for line in card_lines if line["kind"] in ("amount", "estimate") and line["amount_min_mad"] is not None
+        ]
         totals = [line for line in card_lines if line["kind"] == "total"]
         card = cards[code]
         if totals:
@@ -135,14 +176,18 @@ def test_every_card_is_in_field_items_and_pages_agree(db) -> None:
 
 
 def test_every_person_mention_links_to_a_person(db) -> None:
-    dangling = db.execute("SELECT count(*) FROM card_people WHERE kind = 'person' AND person_id NOT IN (SELECT person_id FROM people)").fetchone()[0]
+    dangling = db.execute(
+        "SELECT count(*) FROM card_people WHERE kind = 'person' AND person_id NOT IN (SELECT person_id FROM people)"
+    ).fetchone()[0]
     assert dangling == 0
     assert db.execute("SELECT count(*) FROM card_people WHERE kind = 'person'").fetchone()[0] > 150
 
 
 def test_every_entity_mention_is_resolved_or_reported(db) -> None:
     unresolved = {row["printed"] for row in rows(db, "SELECT printed FROM card_entities WHERE canonical IS NULL")}
-    reported = " ".join(message for (message,) in db.execute("SELECT message FROM findings WHERE kind = 'unresolved_entity'").fetchall())
+    reported = " ".join(
+        message for (message,) in db.execute("SELECT message FROM findings WHERE kind = 'unresolved_entity'").fetchall()
+    )
     assert all(printed in reported for printed in unresolved)
 
 
@@ -186,7 +231,12 @@ def test_golden_cards_read_back_from_duckdb(db, golden_cards) -> None:
     differences = []
     for golden in golden_cards:
         card = cards[golden.code_canonical]
-        for column, golden_column in (("code_printed", "code"), ("title", "title"), ("section", "section"), ("chapter", "chapter")):
+        for column, golden_column in (
+            ("code_printed", "code"),
+            ("title", "title"),
+            ("section", "section"),
+            ("chapter", "chapter"),
+        ):
             scores[(column, card[column] == getattr(golden, golden_column))] += 1
             if card[column] != getattr(golden, golden_column):
                 differences.append(f"{golden.code} {column}: {card[column]!r} != {getattr(golden, golden_column)!r}")
@@ -194,30 +244,59 @@ def test_golden_cards_read_back_from_duckdb(db, golden_cards) -> None:
         for row in golden.rows:
             field = golden_field(row.label)
             if field in CARD_LIST_COLUMNS:  # a printed dash is a placeholder, not an item of the list
-                expected_items.setdefault(field, []).extend(item for item in row.items if item.strip() not in PLACEHOLDERS)
+                expected_items.setdefault(field, []).extend(
+                    item for item in row.items if item.strip() not in PLACEHOLDERS
+                )
         for field, column in CARD_LIST_COLUMNS.items():
             want, got = Counter(expected_items.get(field, [])), Counter(card[column])
             scores[(field, True)] += sum((want & got).values())
             scores[(field, False)] += sum((want - got).values())
             if want != got:
-                differences.append(f"{golden.code} {field}: missing {list((want - got).elements())} extra {list((got - want).elements())}")
+                differences.append(
+                    f"{golden.code} {field}: missing {list((want - got).elements())} extra {list((got - want).elements())}"
+                )
         expected = golden.expected
-        for column in ("budget_min_mad", "budget_max_mad", "budget_category", "start_date", "end_date", "schedule_category"):
+        for column in (
+            "budget_min_mad",
+            "budget_max_mad",
+            "budget_category",
+            "start_date",
+            "end_date",
+            "schedule_category",
+        ):
             ok = card[column] == getattr(expected, column)
             scores[(column, ok)] += 1
             if not ok:
                 differences.append(f"{golden.code} {column}: {card[column]!r} != {getattr(expected, column)!r}")
-    table = {field: scores[(field, True)] / max(1, scores[(field, True)] + scores[(field, False)]) for field, _ in scores}
+    table = {
+        field: scores[(field, True)] / max(1, scores[(field, True)] + scores[(field, False)]) for field, _ in scores
+    }
     print("\n".join(f"{field:20} {rate:.4f}" for field, rate in sorted(table.items())))
     print("\n".join(differences))
-    values = ("budget_min_mad", "budget_max_mad", "budget_category", "start_date", "end_date", "schedule_category", "code_printed", "title", "section", "chapter")
+    values = (
+        "budget_min_mad",
+        "budget_max_mad",
+        "budget_category",
+        "start_date",
+        "end_date",
+        "schedule_category",
+        "code_printed",
+        "title",
+        "section",
+        "chapter",
+    )
     assert {field: rate for field, rate in table.items() if field in values and rate < 1} == {}
     assert {field: rate for field, rate in table.items() if rate < 0.99} == {}
 
 
 def test_golden_budget_lines_phases_and_targets_read_back(db, golden_cards) -> None:
-    budget = Counter((row["code"], row["text"], row["amount_min_mad"], row["amount_max_mad"], row["kind"]) for row in rows(db, "SELECT * FROM budget_lines"))
-    phases = Counter((row["code"], row["start_date"], row["end_date"]) for row in rows(db, "SELECT * FROM schedule_phases"))
+    budget = Counter(
+        (row["code"], row["text"], row["amount_min_mad"], row["amount_max_mad"], row["kind"])
+        for row in rows(db, "SELECT * FROM budget_lines")
+    )
+    phases = Counter(
+        (row["code"], row["start_date"], row["end_date"]) for row in rows(db, "SELECT * FROM schedule_phases")
+    )
     targets = Counter(
         (row["code"], row["value"], row["min"], row["max"], row["unit"], row["comparator"], row["year"])
         for row in rows(db, "SELECT * FROM indicator_targets")
@@ -225,14 +304,34 @@ def test_golden_budget_lines_phases_and_targets_read_back(db, golden_cards) -> N
     want_budget, want_phases, want_targets = Counter(), Counter(), Counter()
     for card in golden_cards:
         code = card.code_canonical
-        want_budget.update((code, line.text, line.amount_min_mad, line.amount_max_mad, line.kind) for line in card.expected.budget_lines)
+        want_budget.update(
+            (code, line.text, line.amount_min_mad, line.amount_max_mad, line.kind)
+            for line in card.expected.budget_lines
+        )
         want_phases.update((code, phase.start_date, phase.end_date) for phase in card.expected.schedule_phases)
         want_targets.update(
-            (code, quantize(target.value), quantize(target.min), quantize(target.max), target.unit, target.comparator, target.year)
+            (
+                code,
+                quantize(target.value),
+                quantize(target.min),
+                quantize(target.max),
+                target.unit,
+                target.comparator,
+                target.year,
+            )
             for target in card.expected.indicator_targets
         )
-    targets = Counter({(code, quantize(value), quantize(low), quantize(high), unit, comparator, year): count for (code, value, low, high, unit, comparator, year), count in targets.items()})
-    for name, want, got in (("budget", want_budget, budget), ("phases", want_phases, phases), ("targets", want_targets, targets)):
+    targets = Counter(
+        {
+            (code, quantize(value), quantize(low), quantize(high), unit, comparator, year): count
+            for (code, value, low, high, unit, comparator, year), count in targets.items()
+        }
+    )
+    for name, want, got in (
+        ("budget", want_budget, budget),
+        ("phases", want_phases, phases),
+        ("targets", want_targets, targets),
+    ):
         assert want - got == Counter(), f"{name} missing"
         assert got - want == Counter(), f"{name} not in the golden set"
 
@@ -342,7 +441,9 @@ def reportlab_pdf(path: Path, text: str, encrypt: str | None = None) -> Path:
 @pytest.fixture(scope="module")
 def bad_inputs(tmp_path_factory, scanned_pdf) -> dict[str, tuple[Path, str]]:
     folder = tmp_path_factory.mktemp("bad")
-    (folder / "notes.pdf").write_text("Plan d'actions 2025\nSous Projet HS-M1-25 : not a PDF at all\n", encoding="utf-8")
+    (folder / "notes.pdf").write_text(
+        "Plan d'actions 2025\nSous Projet HS-M1-25 : not a PDF at all\n", encoding="utf-8"
+    )
     (folder / "empty.pdf").write_bytes(b"")
     (folder / "truncated.pdf").write_bytes(RECONSTRUCTION.read_bytes()[:40_000])
     corrupt = bytearray(RECONSTRUCTION.read_bytes())
@@ -353,15 +454,23 @@ def bad_inputs(tmp_path_factory, scanned_pdf) -> dict[str, tuple[Path, str]]:
         "folder": (folder, "folder"),
         "not a PDF": (folder / "notes.pdf", "not a PDF"),
         "empty": (folder / "empty.pdf", "empty file"),
-        "encrypted": (reportlab_pdf(folder / "locked.pdf", "Sous Projet HS-M1-25 : locked", encrypt="secret"), "encrypted"),
+        "encrypted": (
+            reportlab_pdf(folder / "locked.pdf", "Sous Projet HS-M1-25 : locked", encrypt="secret"),
+            "encrypted",
+        ),
         "truncated": (folder / "truncated.pdf", ""),
         "corrupt": (folder / "corrupt.pdf", ""),
         "scan": (scanned_pdf, "scan"),
-        "not the plan": (reportlab_pdf(folder / "letter.pdf", "Rabat, le 3 mars 2025. Objet : convocation."), "not an action plan"),
+        "not the plan": (
+            reportlab_pdf(folder / "letter.pdf", "Rabat, le 3 mars 2025. Objet : convocation."),
+            "not an action plan",
+        ),
     }
 
 
-@pytest.mark.parametrize("case", ["missing", "folder", "not a PDF", "empty", "encrypted", "truncated", "corrupt", "scan", "not the plan"])
+@pytest.mark.parametrize(
+    "case", ["missing", "folder", "not a PDF", "empty", "encrypted", "truncated", "corrupt", "scan", "not the plan"]
+)
 def test_bad_input_gets_one_line_and_a_non_zero_exit(case, bad_inputs, tmp_path) -> None:
     path, words = bad_inputs[case]
     out = tmp_path / "clean"
@@ -394,7 +503,10 @@ def test_the_foreign_sample_is_present() -> None:
 def test_summary_list_rows_link_to_the_cards_the_golden_lists_name(db) -> None:
     lists = json.loads((ROOT / "data/golden/project_lists.json").read_text(encoding="utf-8"))["lists"]
     want = [(row["code"], row["card_code"]) for plan_list in lists for row in plan_list["rows"]]
-    got = [(printed, card) for printed, card in db.execute("SELECT code_printed, code FROM list_entries ORDER BY row_index").fetchall()]
+    got = [
+        (printed, card)
+        for printed, card in db.execute("SELECT code_printed, code FROM list_entries ORDER BY row_index").fetchall()
+    ]
     assert got == want
     unlisted = {code for (code,) in db.execute("SELECT code FROM findings WHERE kind = 'card_not_listed'").fetchall()}
     listed = {card for _, card in want}

@@ -122,7 +122,9 @@ def test_check_runs_the_three_checks_of_the_golden_set(capsys) -> None:
 
 def test_robustness_forwards_its_options_to_the_tool(capsys, tmp_path) -> None:
     markdown = tmp_path / "robustness.md"
-    status, out, err = run(capsys, "robustness", "--seed", "3", "--cards", "4", "--workers", "1", "--out", tmp_path, "--markdown", markdown)
+    status, out, err = run(
+        capsys, "robustness", "--seed", "3", "--cards", "4", "--workers", "1", "--out", tmp_path, "--markdown", markdown
+    )
     # The forwarding is what is tested here, not the extractor: 1 is the tool's status for a seed that fails.
     assert status in (0, 1), err
     assert "1 layouts: cards " in out and "Traceback" not in err
@@ -135,8 +137,14 @@ def test_robustness_forwards_its_options_to_the_tool(capsys, tmp_path) -> None:
     [
         (["robustness"], []),
         (["robustness", "--seeds", "5", "--verbose"], ["--seeds", "5", "--verbose"]),
-        (["robustness", "--seed", "3", "--seed", "7", "--reader", "pdfplumber"], ["--seed", "3", "--seed", "7", "--reader", "pdfplumber"]),
-        (["bench", "--inputs", "ruled", "reflow", "--tools", "ours"], ["--inputs", "ruled", "reflow", "--tools", "ours"]),
+        (
+            ["robustness", "--seed", "3", "--seed", "7", "--reader", "pdfplumber"],
+            ["--seed", "3", "--seed", "7", "--reader", "pdfplumber"],
+        ),
+        (
+            ["bench", "--inputs", "ruled", "reflow", "--tools", "ours"],
+            ["--inputs", "ruled", "reflow", "--tools", "ours"],
+        ),
     ],
 )
 def test_options_given_are_forwarded_as_the_tool_reads_them(argv, forwarded) -> None:

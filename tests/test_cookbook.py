@@ -39,10 +39,17 @@ def test_cookbook_answers_agree_with_the_golden_set(db, golden_cards) -> None:
     sql, _ = cookbook_queries(README)[0]
     by_owner = {row[0]: row[4] for row in db.execute(sql).fetchall()}
     for owner, total in by_owner.items():
-        golden = [card.expected.budget_max_mad for card in golden_cards if card.code_canonical.split("-")[0] == owner and card.expected.budget_max_mad is not None]
+        golden = [
+            card.expected.budget_max_mad
+            for card in golden_cards
+            if card.code_canonical.split("-")[0] == owner and card.expected.budget_max_mad is not None
+        ]
         assert total == (sum(golden, Decimal(0)) if golden else None), owner
     # 7: the card with the largest golden budget, and its Budget items as the golden card prints them
-    largest = max((card for card in golden_cards if card.expected.budget_max_mad is not None), key=lambda card: card.expected.budget_max_mad)
+    largest = max(
+        (card for card in golden_cards if card.expected.budget_max_mad is not None),
+        key=lambda card: card.expected.budget_max_mad,
+    )
     sql, _ = cookbook_queries(README)[6]
     answer = db.execute(sql).fetchall()
     assert {row[0] for row in answer} == {largest.code_canonical}
@@ -50,4 +57,8 @@ def test_cookbook_answers_agree_with_the_golden_set(db, golden_cards) -> None:
     # 5: the cards due by 30 June 2025
     sql, _ = cookbook_queries(README)[4]
     due = {row[0] for row in db.execute(sql).fetchall()}
-    assert due == {card.code_canonical for card in golden_cards if card.expected.end_date and str(card.expected.end_date) <= "2025-06-30"}
+    assert due == {
+        card.code_canonical
+        for card in golden_cards
+        if card.expected.end_date and str(card.expected.end_date) <= "2025-06-30"
+    }

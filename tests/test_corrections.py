@@ -14,8 +14,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import run_load
+
 from extract.model import Box, Card, Extraction, Item, Row
 from load import build as build_module
 from load.corrections import COLUMNS, CorrectionsError, correct_extraction, read_corrections
@@ -42,8 +42,22 @@ def write_corrections(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-def correction(code: str, field: str, item_index: int | None, extracted: str, corrected: str, reason: str = "checked against the PDF") -> dict:
-    return {"code": code, "field": field, "item_index": "" if item_index is None else item_index, "extracted": extracted, "corrected": corrected, "reason": reason}
+def correction(
+    code: str,
+    field: str,
+    item_index: int | None,
+    extracted: str,
+    corrected: str,
+    reason: str = "checked against the PDF",
+) -> dict:
+    return {
+        "code": code,
+        "field": field,
+        "item_index": "" if item_index is None else item_index,
+        "extracted": extracted,
+        "corrected": corrected,
+        "reason": reason,
+    }
 
 
 HS_M1 = "HS-M1-25"
@@ -66,9 +80,17 @@ CORRECTIONS = [
     correction(HS_M1, "actions", 2, ACTIONS_M1[2], "", "not an action of this project"),  # line 6
     correction("HS-M2-25", "budget", 0, STALE_ANCHOR, "Maintenance : 1 MAD"),  # line 7
     correction("HS-M3-25", "budget_min_mad", None, f"{HS_M3.budget_min_mad:.2f}", "400000.00"),  # line 8
-    correction("HS-M3-25", "budget_max_mad", None, str(HS_M3.budget_max_mad), "400 000"),  # line 9: anchor without decimals
+    correction(
+        "HS-M3-25", "budget_max_mad", None, str(HS_M3.budget_max_mad), "400 000"
+    ),  # line 9: anchor without decimals
     # line 10: anchored on the value once line 14 dropped a budget line; a minimum above the maximum
-    correction("HS-M4-25", "budget_min_mad", None, str(HS_M4.expected.budget_lines[0].amount_min_mad), str(HS_M4.expected.budget_lines[0].amount_max_mad + 1)),
+    correction(
+        "HS-M4-25",
+        "budget_min_mad",
+        None,
+        str(HS_M4.expected.budget_lines[0].amount_min_mad),
+        str(HS_M4.expected.budget_lines[0].amount_max_mad + 1),
+    ),
     correction("NOPE-99", "actions", 0, "anything", "something"),  # line 11
     correction(HS_M1, "actions", len(ACTIONS_M1) + 4, "anything", "something"),  # line 12
     correction(HS_M1, "responsibles", None, "anything", "something"),  # line 13
@@ -116,21 +138,44 @@ def test_a_missing_file_means_no_corrections(tmp_path) -> None:
 
 
 def test_rows_are_read_with_their_lines(tmp_path) -> None:
-    path = write_corrections(tmp_path / "c.csv", [correction("HS M1-25", "budget", 0, "a  b", "c", "why"), correction("HS-M3-25", "end_date", None, "2025-12-31", "2026-01-31")])
+    path = write_corrections(
+        tmp_path / "c.csv",
+        [
+            correction("HS M1-25", "budget", 0, "a  b", "c", "why"),
+            correction("HS-M3-25", "end_date", None, "2025-12-31", "2026-01-31"),
+        ],
+    )
     first, second = read_corrections(path)
-    assert (first.line, first.code, first.field, first.item_index, first.extracted, first.corrected, first.reason) == (2, "HS-M1-25", "budget", 0, "a b", "c", "why")
+    assert (first.line, first.code, first.field, first.item_index, first.extracted, first.corrected, first.reason) == (
+        2,
+        "HS-M1-25",
+        "budget",
+        0,
+        "a b",
+        "c",
+        "why",
+    )
     assert (second.line, second.item_index) == (3, None)
 
 
 BAD_FILES = {
     "wrong columns": (b"code,field,index,extracted,corrected,reason\n", "line 1: columns are"),
-    "not UTF-8": (b"code,field,item_index,extracted,corrected,reason\nHS-M1-25,budget,0,Maintenance : 700 000 MAD,Mat\xe9riel,x\n", "line 2: not UTF-8"),
+    "not UTF-8": (
+        b"code,field,item_index,extracted,corrected,reason\nHS-M1-25,budget,0,Maintenance : 700 000 MAD,Mat\xe9riel,x\n",
+        "line 2: not UTF-8",
+    ),
     "duplicate key": (
-        "code,field,item_index,extracted,corrected,reason\nHS-M1-25,budget,0,a,b,c\nHS-M2-25,budget,0,a,b,c\nHS M1-25,budget,0,a,d,c\n".encode(),
+        b"code,field,item_index,extracted,corrected,reason\nHS-M1-25,budget,0,a,b,c\nHS-M2-25,budget,0,a,b,c\nHS M1-25,budget,0,a,d,c\n",
         "line 4: duplicate of line 2",
     ),
-    "item index": (b"code,field,item_index,extracted,corrected,reason\nHS-M1-25,budget,first,a,b,c\n", "line 2: item_index 'first'"),
-    "values missing": (b"code,field,item_index,extracted,corrected,reason\nHS-M1-25,budget,0,a,b,c\nHS-M1-25,budget,1,a\n", "line 3: 4 values"),
+    "item index": (
+        b"code,field,item_index,extracted,corrected,reason\nHS-M1-25,budget,first,a,b,c\n",
+        "line 2: item_index 'first'",
+    ),
+    "values missing": (
+        b"code,field,item_index,extracted,corrected,reason\nHS-M1-25,budget,0,a,b,c\nHS-M1-25,budget,1,a\n",
+        "line 3: 4 values",
+    ),
 }
 
 
@@ -164,7 +209,9 @@ def test_a_bad_file_stops_the_build_in_one_line_and_the_dataset_stays(dataset, t
 def test_without_corrections_every_item_is_as_extracted(dataset) -> None:
     with duckdb.connect(str(dataset / "plan.duckdb"), read_only=True) as db:
         assert db.execute("SELECT count(*) FROM corrections").fetchone()[0] == 0
-        assert db.execute("SELECT count(*) FROM field_items WHERE corrected OR extracted_text <> text").fetchone()[0] == 0
+        assert (
+            db.execute("SELECT count(*) FROM field_items WHERE corrected OR extracted_text <> text").fetchone()[0] == 0
+        )
         assert db.execute("SELECT count(*) FROM findings WHERE kind LIKE '%correction%'").fetchone()[0] == 0
 
 
@@ -198,12 +245,18 @@ def test_corrected_people_and_entities_flow_into_their_tables(cdb) -> None:
     people = rows(cdb, "SELECT role, printed, person_id FROM card_people WHERE code = ? ORDER BY role", HS_M1)
     assert [person["printed"] for person in people] == [COORDINATOR_M1, COORDINATOR_M1]
     assert people[0]["person_id"] == people[1]["person_id"] is not None  # one person, now both roles
-    assert [entity["printed"] for entity in rows(cdb, "SELECT printed FROM card_entities WHERE code = ?", HS_M1)] == ["Ophtalmologie A"]
+    assert [entity["printed"] for entity in rows(cdb, "SELECT printed FROM card_entities WHERE code = ?", HS_M1)] == [
+        "Ophtalmologie A"
+    ]
 
 
 def test_an_item_corrected_to_nothing_leaves_the_lists_and_stays_in_field_items(cdb) -> None:
     assert card(cdb, HS_M1)["actions"] == ACTIONS_M1[:2]
-    deleted = rows(cdb, "SELECT text, flag, corrected, extracted_text FROM field_items WHERE code = ? AND field = 'actions' AND item_index = 2", HS_M1)
+    deleted = rows(
+        cdb,
+        "SELECT text, flag, corrected, extracted_text FROM field_items WHERE code = ? AND field = 'actions' AND item_index = 2",
+        HS_M1,
+    )
     assert deleted == [{"text": "", "flag": "deleted", "corrected": True, "extracted_text": ACTIONS_M1[2]}]
     # HS-M4-25 without its « Formation » line: its total is its other line's amount
     budget = card(cdb, "HS-M4-25")
@@ -211,17 +264,29 @@ def test_an_item_corrected_to_nothing_leaves_the_lists_and_stays_in_field_items(
 
 
 def test_field_items_keep_the_extracted_text_of_corrected_items(cdb) -> None:
-    items = rows(cdb, "SELECT field, item_index, text, extracted_text FROM field_items WHERE code = ? AND corrected ORDER BY field, item_index", HS_M1)
+    items = rows(
+        cdb,
+        "SELECT field, item_index, text, extracted_text FROM field_items WHERE code = ? AND corrected ORDER BY field, item_index",
+        HS_M1,
+    )
     assert [(item["field"], item["item_index"], item["extracted_text"]) for item in items] == [
         ("actions", 2, ACTIONS_M1[2]), ("budget", 0, BUDGET_M1), ("entities", 0, ENTITY_M1),
         ("responsibles", 0, RESPONSIBLE_M1), ("schedule", 0, SCHEDULE_M1),
     ]  # fmt: skip
-    assert cdb.execute("SELECT count(*) FROM field_items WHERE NOT corrected AND extracted_text <> text").fetchone()[0] == 0
+    assert (
+        cdb.execute("SELECT count(*) FROM field_items WHERE NOT corrected AND extracted_text <> text").fetchone()[0]
+        == 0
+    )
 
 
 def test_card_values_are_overridden_and_an_invalid_override_is_not_applied(cdb) -> None:
-    assert (card(cdb, "HS-M3-25")["budget_min_mad"], card(cdb, "HS-M3-25")["budget_max_mad"]) == (Decimal("400000"), Decimal("400000"))
-    assert card(cdb, "HS-M4-25")["budget_max_mad"] == HS_M4.expected.budget_lines[0].amount_max_mad  # min above max: not applied
+    assert (card(cdb, "HS-M3-25")["budget_min_mad"], card(cdb, "HS-M3-25")["budget_max_mad"]) == (
+        Decimal("400000"),
+        Decimal("400000"),
+    )
+    assert (
+        card(cdb, "HS-M4-25")["budget_max_mad"] == HS_M4.expected.budget_lines[0].amount_max_mad
+    )  # min above max: not applied
     invalid = rows(cdb, "SELECT code, field, message FROM findings WHERE kind = 'invalid_correction'")
     assert [(row["code"], row["field"]) for row in invalid] == [("HS-M4-25", "budget_min_mad")]
     assert invalid[0]["message"].startswith("corrections line 10: ")
@@ -230,7 +295,9 @@ def test_card_values_are_overridden_and_an_invalid_override_is_not_applied(cdb) 
 def test_a_stale_anchor_is_not_applied_and_becomes_a_finding(cdb) -> None:
     assert card(cdb, "HS-M2-25")["budget_text"] == golden_items("HS-M2-25", "Budget")[0]
     stale = rows(cdb, "SELECT code, field, page, message FROM findings WHERE kind = 'stale_correction'")
-    page = cdb.execute("SELECT page FROM field_items WHERE code = 'HS-M2-25' AND field = 'budget' AND item_index = 0").fetchone()[0]
+    page = cdb.execute(
+        "SELECT page FROM field_items WHERE code = 'HS-M2-25' AND field = 'budget' AND item_index = 0"
+    ).fetchone()[0]
     assert [(row["code"], row["field"], row["page"]) for row in stale] == [("HS-M2-25", "budget", page)]
     assert STALE_ANCHOR in stale[0]["message"] and golden_items("HS-M2-25", "Budget")[0] in stale[0]["message"]
     row = rows(cdb, "SELECT current, status FROM corrections WHERE line = 7")[0]
@@ -239,7 +306,11 @@ def test_a_stale_anchor_is_not_applied_and_becomes_a_finding(cdb) -> None:
 
 def test_unknown_targets_are_reported(cdb) -> None:
     found = rows(cdb, "SELECT code, message FROM findings WHERE kind = 'unknown_correction_target' ORDER BY message")
-    assert [row["message"].split(":")[0] for row in found] == ["corrections line 11", "corrections line 12", "corrections line 13"]
+    assert [row["message"].split(":")[0] for row in found] == [
+        "corrections line 11",
+        "corrections line 12",
+        "corrections line 13",
+    ]
     assert [row["code"] for row in found] == [None, HS_M1, HS_M1]  # NOPE-99 is no card
 
 
@@ -249,9 +320,13 @@ def test_the_same_correction_becomes_stale_once_the_text_it_anchors_changes(tmp_
     def plan(budget: str) -> Extraction:
         header = Item(f"Sous Projet {HS_M1} : title", [Box(21, 40, 100, 500, 112)])
         row = Row("Budget", "budget", [Box(21, 40, 400, 120, 412)], [Item(budget, [Box(21, 130, 400, 500, 412)])])
-        return Extraction("plan.pdf", 1, [Card(HS_M1, "title", "Hôpital des Spécialités", "I.1", header, None, [row])], [], [])
+        return Extraction(
+            "plan.pdf", 1, [Card(HS_M1, "title", "Hôpital des Spécialités", "I.1", header, None, [row])], [], []
+        )
 
-    corrections = read_corrections(write_corrections(tmp_path / "c.csv", [correction(HS_M1, "budget", 0, BUDGET_M1, CORRECTED_BUDGET_M1)]))
+    corrections = read_corrections(
+        write_corrections(tmp_path / "c.csv", [correction(HS_M1, "budget", 0, BUDGET_M1, CORRECTED_BUDGET_M1)])
+    )
     fixed, outcomes = correct_extraction(plan(BUDGET_M1), corrections)
     assert [outcome.status for outcome in outcomes] == ["applied"]
     assert fixed.cards[0].rows[0].items[0].text == CORRECTED_BUDGET_M1
@@ -263,8 +338,16 @@ def test_the_same_correction_becomes_stale_once_the_text_it_anchors_changes(tmp_
 
 def test_the_extraction_given_is_not_changed(tmp_path) -> None:
     item = Item(BUDGET_M1, [Box(21, 130, 400, 500, 412)])
-    extraction = Extraction("plan.pdf", 1, [Card(HS_M1, "t", "s", "I.1", Item("h", [Box(21, 1, 1, 2, 2)]), None, [Row("Budget", "budget", [], [item])])], [], [])
-    corrections = read_corrections(write_corrections(tmp_path / "c.csv", [correction(HS_M1, "budget", 0, BUDGET_M1, "x")]))
+    extraction = Extraction(
+        "plan.pdf",
+        1,
+        [Card(HS_M1, "t", "s", "I.1", Item("h", [Box(21, 1, 1, 2, 2)]), None, [Row("Budget", "budget", [], [item])])],
+        [],
+        [],
+    )
+    corrections = read_corrections(
+        write_corrections(tmp_path / "c.csv", [correction(HS_M1, "budget", 0, BUDGET_M1, "x")])
+    )
     correct_extraction(extraction, corrections)
     assert extraction.cards[0].rows[0].items[0] is item and item.text == BUDGET_M1
 
@@ -285,7 +368,9 @@ def test_the_corrections_file_is_part_of_the_build_key(tmp_path) -> None:
 def test_a_changed_file_rebuilds_and_an_unchanged_one_does_not(corrected, tmp_path) -> None:
     out, _ = corrected
     corrections = out.parent / "corrections.csv"
-    run_load(RECONSTRUCTION, "--out", out, "-q", "--corrections", corrections)  # up to date, unless the code moved since
+    run_load(
+        RECONSTRUCTION, "--out", out, "-q", "--corrections", corrections
+    )  # up to date, unless the code moved since
     again = run_load(RECONSTRUCTION, "--out", out, "-q", "--corrections", corrections)
     assert again.returncode == 0 and "up to date" in again.stdout and "8 applied" in again.stdout
     info = json.loads((out / "build.json").read_text(encoding="utf-8"))
@@ -297,6 +382,12 @@ def test_a_changed_file_rebuilds_and_an_unchanged_one_does_not(corrected, tmp_pa
     for path in out.iterdir():
         (copy / path.name).write_bytes(path.read_bytes())
     rebuilt = run_load(RECONSTRUCTION, "--out", copy, "-q", "--corrections", changed)
-    assert rebuilt.returncode == 0 and "built" in rebuilt.stdout and rebuilt.stdout.strip().endswith("corrections: 1 applied")
+    assert (
+        rebuilt.returncode == 0
+        and "built" in rebuilt.stdout
+        and rebuilt.stdout.strip().endswith("corrections: 1 applied")
+    )
     with duckdb.connect(str(copy / "plan.duckdb"), read_only=True) as db:
-        assert db.execute("SELECT budget_min_mad FROM cards WHERE code = 'HS-M3-25'").fetchone()[0] == HS_M3.budget_min_mad
+        assert (
+            db.execute("SELECT budget_min_mad FROM cards WHERE code = 'HS-M3-25'").fetchone()[0] == HS_M3.budget_min_mad
+        )

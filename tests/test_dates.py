@@ -69,7 +69,11 @@ def test_every_golden_schedule_is_read_as_typed_by_hand(golden_cards) -> None:
                 differences.append(f"{card.code}: {phase.text!r} read {reading}")
         schedule = card_schedule(readings)
         expected = card.expected
-        if (schedule.start, schedule.end, schedule.category) != (expected.start_date, expected.end_date, expected.schedule_category):
+        if (schedule.start, schedule.end, schedule.category) != (
+            expected.start_date,
+            expected.end_date,
+            expected.schedule_category,
+        ):
             differences.append(f"{card.code}: card schedule {schedule}")
     assert not differences, "\n".join(differences)
 

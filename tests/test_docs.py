@@ -28,11 +28,11 @@ def test_ci_runs_the_readme_commands() -> None:
 
 
 def test_every_table_and_column_is_documented() -> None:
-    from schemas.records import TABLES
     from load.write import VIEWS
+    from schemas.records import TABLES
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    dataset = readme[readme.index("## The dataset"):]
+    dataset = readme[readme.index("## The dataset") :]
     sections = re.split(r"^### ", dataset, flags=re.MULTILINE)[1:]
     undocumented = []
     for table, model in TABLES.items():

@@ -11,14 +11,23 @@ from normalize.vocabulary import glossary
 
 # (cell as printed, [(canonical, kind)])
 FROM_THE_PLAN = [
-    ("DAF/DCHUIS / EH / SCG", [("DAF", "division"), ("DCHUIS", "establishment"), ("EH", "establishment"), ("SCG", "service")]),
+    (
+        "DAF/DCHUIS / EH / SCG",
+        [("DAF", "division"), ("DCHUIS", "establishment"), ("EH", "establishment"), ("SCG", "service")],
+    ),
     ("DRHDP / EHS", [("DRHDP", "division"), ("EH", "establishment")]),
     ("SAJS / S.COOP", [("SAJC", "service"), ("SCOOP", "service")]),
     ("Neurologie B et Neurologie A", [("Neurologie B", "unit"), ("Neurologie A", "unit")]),
     ("Services de Neurologie A et B", [("Services de Neurologie A", "unit"), ("Services de Neurologie B", "unit")]),
     ("Pharmacie, Hôpital des spécialités", [("Pharmacie", "unit"), ("HS", "establishment")]),
-    ("SIT-SBA - DIM / Sce technique HMS", [("SIT", "service"), ("SBA", "service"), ("DIM", "division"), ("Sce technique HMS", "unit")]),
-    ("Unité de communication (HMSRO/CCTD)", [("Unité de communication", "unit"), ("HMSRO", "establishment"), ("CCTD", "establishment")]),
+    (
+        "SIT-SBA - DIM / Sce technique HMS",
+        [("SIT", "service"), ("SBA", "service"), ("DIM", "division"), ("Sce technique HMS", "unit")],
+    ),
+    (
+        "Unité de communication (HMSRO/CCTD)",
+        [("Unité de communication", "unit"), ("HMSRO", "establishment"), ("CCTD", "establishment")],
+    ),
     ("P1", [("P1", "unit")]),
     ("L'Institut National d'Oncologie/DCHUIS.", [("INO", "establishment"), ("DCHUIS", "establishment")]),
 ]
@@ -29,7 +38,9 @@ def test_split_entities(cell, entities) -> None:
     assert [(e.canonical, e.kind) for e in split_entities(cell)] == entities
 
 
-@pytest.mark.parametrize("alias, canonical", [("HSR", "HS"), ("HER", "HE"), ("HAR", "HAR"), ("HAS", "HAR"), ("HAY", "HAA"), ("HEY", "HAA")])
+@pytest.mark.parametrize(
+    "alias, canonical", [("HSR", "HS"), ("HER", "HE"), ("HAR", "HAR"), ("HAS", "HAR"), ("HAY", "HAA"), ("HEY", "HAA")]
+)
 def test_establishment_spellings(alias, canonical) -> None:
     reading = resolve_entity(alias)
     assert (reading.canonical, reading.kind) == (canonical, "establishment")
@@ -37,7 +48,11 @@ def test_establishment_spellings(alias, canonical) -> None:
 
 def test_unknown_entities_are_reported_not_guessed() -> None:
     readings = split_entities("DERS / FMP / FMD / EH /AMCI")
-    assert [(e.printed, e.kind) for e in readings if e.kind == "unresolved"] == [("FMP", "unresolved"), ("FMD", "unresolved"), ("AMCI", "unresolved")]
+    assert [(e.printed, e.kind) for e in readings if e.kind == "unresolved"] == [
+        ("FMP", "unresolved"),
+        ("FMD", "unresolved"),
+        ("AMCI", "unresolved"),
+    ]
 
 
 def test_every_alias_names_a_glossary_entry_or_a_plan_spelling() -> None:

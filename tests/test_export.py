@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def exported(dataset, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("export") / "clean"
     shutil.copytree(dataset, out)
-    result = subprocess.run([sys.executable, "-m", "load.export", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "load.export", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"{out / 'export'}: {len(TABLES) + len(VIEWS)} CSV files and plan.xlsx"
     return out
@@ -31,7 +33,10 @@ def exported(dataset, tmp_path_factory) -> Path:
 
 def counts(out: Path) -> dict[str, int]:
     with duckdb.connect(str(out / "plan.duckdb"), read_only=True) as connection:
-        return {name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in list(TABLES) + list(VIEWS)}
+        return {
+            name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            for name in list(TABLES) + list(VIEWS)
+        }
 
 
 def test_a_csv_per_table_and_view_with_every_row(exported) -> None:
@@ -62,11 +67,20 @@ def test_the_workbook_has_typed_cells_frozen_filtered_headers_and_a_column_sheet
     header = [cell.value for cell in cards[1]]
     by_code = {row[header.index("code")]: row for row in cards.iter_rows(min_row=2, values_only=True)}
     card = by_code["HS-M4-25"]
-    assert isinstance(card[header.index("budget_max_mad")], (int, float)) and card[header.index("budget_max_mad")] == 260400
-    assert isinstance(card[header.index("start_date")], dt.datetime) and card[header.index("start_date")].date() == dt.date(2025, 1, 1)
+    assert (
+        isinstance(card[header.index("budget_max_mad")], (int, float))
+        and card[header.index("budget_max_mad")] == 260400
+    )
+    assert isinstance(card[header.index("start_date")], dt.datetime) and card[
+        header.index("start_date")
+    ].date() == dt.date(2025, 1, 1)
     assert isinstance(card[header.index("page_first")], int)
     assert card[header.index("entities")] == "Services de Neurologie A et B"
-    number_cell = next(cards.iter_rows(min_row=2, min_col=header.index("budget_max_mad") + 1, max_col=header.index("budget_max_mad") + 1))[0]
+    number_cell = next(
+        cards.iter_rows(
+            min_row=2, min_col=header.index("budget_max_mad") + 1, max_col=header.index("budget_max_mad") + 1
+        )
+    )[0]
     assert number_cell.number_format == "#,##0.00"
     # the first sheet documents every column of every sheet, with the models' descriptions
     documented = {(row[0], row[1]): row[3] for row in book["columns"].iter_rows(min_row=2, values_only=True) if row[1]}
@@ -78,7 +92,13 @@ def test_the_workbook_has_typed_cells_frozen_filtered_headers_and_a_column_sheet
 
 
 def test_export_without_a_dataset_is_one_line_and_a_non_zero_exit(tmp_path) -> None:
-    result = subprocess.run([sys.executable, "-m", "load.export", str(tmp_path / "nothing")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "load.export", str(tmp_path / "nothing")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "make all" in lines[0]

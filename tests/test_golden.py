@@ -41,7 +41,16 @@ def test_card_file_is_valid_and_named_by_its_canonical_code(path: Path) -> None:
     raw = path.read_text(encoding="utf-8")
     # Pretty-printed UTF-8, as typed: accents written as themselves, not as \u escapes.
     assert "\\u00" not in raw and raw.endswith("\n")
-    assert list(json.loads(raw)) == ["code", "code_canonical", "section", "chapter", "title", "rows", "notes", "expected"]
+    assert list(json.loads(raw)) == [
+        "code",
+        "code_canonical",
+        "section",
+        "chapter",
+        "title",
+        "rows",
+        "notes",
+        "expected",
+    ]
 
 
 def test_the_set_covers_the_whole_plan(cards) -> None:
@@ -56,7 +65,9 @@ def test_every_list_row_has_a_card_or_a_note(cards, project_lists) -> None:
             if row.card_code is None:
                 assert row.note, row
             else:
-                assert row.card_code in cards, f"list row {row.code or row.title!r} announces {row.card_code}, no golden card"
+                assert row.card_code in cards, (
+                    f"list row {row.code or row.title!r} announces {row.card_code}, no golden card"
+                )
                 assert cards[row.card_code].chapter == project_list.chapter, row
 
 
@@ -116,7 +127,9 @@ def test_budget_total_follows_from_its_lines(cards) -> None:
         parts = [line for line in expected.budget_lines if line.kind in ("amount", "estimate")]
         if totals:
             total = totals[-1]
-            assert (expected.budget_min_mad, expected.budget_max_mad) == (total.amount_min_mad, total.amount_max_mad), card.code
+            assert (expected.budget_min_mad, expected.budget_max_mad) == (total.amount_min_mad, total.amount_max_mad), (
+                card.code
+            )
             parts_sum = sum((line.amount_max_mad for line in parts), Decimal(0))
             if parts and parts_sum != total.amount_max_mad:
                 assert any("total" in note.lower() for note in card.notes), (

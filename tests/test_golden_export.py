@@ -44,7 +44,9 @@ def test_the_check_sees_a_typing_slip() -> None:
 
 def test_the_check_sees_a_dropped_item() -> None:
     def drop(card):
-        row = next(row for row in card["rows"] if len(row["items"]) >= 2 and row["label"] not in ("Budget", "Calendrier"))
+        row = next(
+            row for row in card["rows"] if len(row["items"]) >= 2 and row["label"] not in ("Budget", "Calendrier")
+        )
         del row["items"][0]
 
     (check,) = check_cards([_altered_card(drop)])

@@ -34,10 +34,19 @@ FROM_THE_PLAN = [
         "Chef SCOOP/Chef Service Néonatologie/Pr Amine BENKABBOU",
         [(None, None, "role"), (None, None, "role"), ("Pr", "Amine BENKABBOU", "person")],
     ),
-    ("Pr Lalla Ouafa Cherkaoui/ Pr Abdellah Hassan", [("Pr", "Lalla Ouafa Cherkaoui", "person"), ("Pr", "Abdellah Hassan", "person")]),
+    (
+        "Pr Lalla Ouafa Cherkaoui/ Pr Abdellah Hassan",
+        [("Pr", "Lalla Ouafa Cherkaoui", "person"), ("Pr", "Abdellah Hassan", "person")],
+    ),
     ("PrKarboubi Lamya", [("Pr", "Karboubi Lamya", "person")]),
-    ("Mmes. CHANTOR Btissam et BOUAMAR Salma", [("Mmes.", "CHANTOR Btissam", "person"), ("Mmes.", "BOUAMAR Salma", "person")]),
-    ("Pr Bouchra MEDDAH (SPC) / M Nejjar Taoufik (DIM)", [("Pr", "Bouchra MEDDAH", "person"), ("M", "Nejjar Taoufik", "person")]),
+    (
+        "Mmes. CHANTOR Btissam et BOUAMAR Salma",
+        [("Mmes.", "CHANTOR Btissam", "person"), ("Mmes.", "BOUAMAR Salma", "person")],
+    ),
+    (
+        "Pr Bouchra MEDDAH (SPC) / M Nejjar Taoufik (DIM)",
+        [("Pr", "Bouchra MEDDAH", "person"), ("M", "Nejjar Taoufik", "person")],
+    ),
     ("Dr Diani Safaa- Pr Marc", [("Dr", "Diani Safaa", "person"), ("Pr", "Marc", "person")]),
     ("BENTALEB AZIZ", [(None, "BENTALEB AZIZ", "person")]),
 ]
@@ -80,7 +89,12 @@ def test_same_person_spelt_otherwise(left, right) -> None:
 
 @pytest.mark.parametrize(
     "left, right",
-    [("Mahraoui", "Zahraoui"), ("Kabbaj Hakima", "Kabbadj Najwa"), ("Amine BENKABBOU", "Amine Souadka"), ("Bouchra MEDDAH", "Bouchra Chkirate")],
+    [
+        ("Mahraoui", "Zahraoui"),
+        ("Kabbaj Hakima", "Kabbadj Najwa"),
+        ("Amine BENKABBOU", "Amine Souadka"),
+        ("Bouchra MEDDAH", "Bouchra Chkirate"),
+    ],
 )
 def test_different_people_sharing_a_name(left, right) -> None:
     assert name_similarity(left, right) < 90
@@ -123,7 +137,9 @@ def test_person_clustering_precision_and_recall() -> None:
         print(f"threshold {threshold}: precision {precision:.4f} recall {recall:.4f} people {people}")
     precision, recall, people = pair_scores(90)
     labelled_people = {row["person_key"] for row in labelled_rows() if row["kind"] == "person"}
-    print(f"default 90: precision {precision:.4f} recall {recall:.4f}, {people} people for {len(labelled_people)} labelled")
+    print(
+        f"default 90: precision {precision:.4f} recall {recall:.4f}, {people} people for {len(labelled_people)} labelled"
+    )
     assert precision >= 0.98 and recall >= 0.95
 
 

@@ -34,9 +34,13 @@ def reference_clusters(names: list[str], cells: list[str], threshold: float = 90
         mates.setdefault(cell, []).append(index)
 
     def look_alike_mate(index: int) -> bool:
-        return any(other != index and name_similarity(names[index], names[other]) >= threshold for other in mates[cells[index]])
+        return any(
+            other != index and name_similarity(names[index], names[other]) >= threshold for other in mates[cells[index]]
+        )
 
-    order = sorted(range(len(names)), key=lambda index: (-len(name_tokens(names[index])), not look_alike_mate(index), names[index]))
+    order = sorted(
+        range(len(names)), key=lambda index: (-len(name_tokens(names[index])), not look_alike_mate(index), names[index])
+    )
     people: list[list[int]] = []
     for index in order:
         candidates = []

@@ -18,9 +18,9 @@ from pathlib import Path
 import duckdb
 import pdfplumber
 import pytest
+from conftest import run_load
 from PIL import Image
 
-from conftest import run_load
 from load.corrections import COLUMNS, read_corrections
 from schemas.golden import load_card
 
@@ -49,7 +49,9 @@ TWO_PAGE_CODE = "DCHUIS-PM-PH3-25"
 
 
 def run_review(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "review", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "review", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")
@@ -173,19 +175,29 @@ def test_the_index_lists_every_card_and_filters(site, page, golden_cards, db) ->
     page.screenshot(path=str(site["shots"] / "index.png"))
 
     page.select_option("#f-owner", "HS")
-    assert sorted(visible_codes(page)) == sorted(card.code_canonical for card in golden_cards if owner(card.code_canonical) == "HS")
+    assert sorted(visible_codes(page)) == sorted(
+        card.code_canonical for card in golden_cards if owner(card.code_canonical) == "HS"
+    )
     page.select_option("#f-owner", "")
     page.select_option("#f-chapter", "II.1")
     assert sorted(visible_codes(page)) == sorted(card.code_canonical for card in golden_cards if card.chapter == "II.1")
     page.select_option("#f-budget", "amount")
-    want = sorted(card.code_canonical for card in golden_cards if card.chapter == "II.1" and card.expected.budget_category == "amount")
+    want = sorted(
+        card.code_canonical
+        for card in golden_cards
+        if card.chapter == "II.1" and card.expected.budget_category == "amount"
+    )
     assert want and sorted(visible_codes(page)) == want
     page.select_option("#f-chapter", "")
     page.select_option("#f-budget", "none")
-    assert sorted(visible_codes(page)) == sorted(card.code_canonical for card in golden_cards if card.expected.budget_category == "none")
+    assert sorted(visible_codes(page)) == sorted(
+        card.code_canonical for card in golden_cards if card.expected.budget_category == "none"
+    )
     page.select_option("#f-budget", "")
     page.select_option("#f-findings", "yes")
-    with_findings = {code for (code,) in db.execute("SELECT DISTINCT code FROM findings WHERE code IS NOT NULL").fetchall()}
+    with_findings = {
+        code for (code,) in db.execute("SELECT DISTINCT code FROM findings WHERE code IS NOT NULL").fetchall()
+    }
     assert set(visible_codes(page)) == with_findings
     page.select_option("#f-findings", "no")
     assert set(visible_codes(page)) == {card.code_canonical for card in golden_cards} - with_findings
@@ -206,7 +218,11 @@ def test_the_index_searches_every_text_of_a_card(site, page, golden_cards) -> No
 
 def test_the_index_sorts_by_budget(site, page, golden_cards) -> None:
     page.goto(url(site, "index.html"))
-    budgets = {card.code_canonical: card.expected.budget_max_mad for card in golden_cards if card.expected.budget_max_mad is not None}
+    budgets = {
+        card.code_canonical: card.expected.budget_max_mad
+        for card in golden_cards
+        if card.expected.budget_max_mad is not None
+    }
     budgets[CORRECTED_CODE] = 750_000  # the correction of this test's dataset
     header = page.locator("#card-table th", has_text="budget (MAD)")
     header.click()
@@ -245,7 +261,8 @@ def test_a_card_opens_from_the_index_with_every_item_and_its_box(site, page, db)
     items = item_rows(db, TWO_PAGE_CODE)
     first_parts = {(item["field"], item["item_index"]): item for item in items if item["part"] == 0}
     shown = page.eval_on_selector_all(
-        "li.item", "items => items.map(item => [item.dataset.field, Number(item.dataset.index), Number(item.dataset.page), item.dataset.bbox])"
+        "li.item",
+        "items => items.map(item => [item.dataset.field, Number(item.dataset.index), Number(item.dataset.page), item.dataset.bbox])",
     )
     assert len(shown) == len(first_parts)
     for field, index, number, box in shown:
@@ -282,7 +299,10 @@ def test_selecting_an_item_highlights_its_box_where_field_items_says(site, page,
     page.goto(url(site, f"cards/{TWO_PAGE_CODE}.html"))
     items = item_rows(db, TWO_PAGE_CODE)
     with pdfplumber.open(RECONSTRUCTION) as pdf:
-        sizes = {item["page"]: (float(pdf.pages[item["page"] - 1].width), float(pdf.pages[item["page"] - 1].height)) for item in items}
+        sizes = {
+            item["page"]: (float(pdf.pages[item["page"] - 1].width), float(pdf.pages[item["page"] - 1].height))
+            for item in items
+        }
     checked = 0
     for item in items:
         if item["part"] != 0:
@@ -291,7 +311,9 @@ def test_selecting_an_item_highlights_its_box_where_field_items_says(site, page,
         page.click(element)
         assert page.get_attribute(element, "class").split().count("selected") == 1
         selected = f'.box.selected[data-item="i-{item["field"]}-{item["item_index"]}"]'
-        assert page.locator(selected).count() == sum(1 for other in items if (other["field"], other["item_index"]) == (item["field"], item["item_index"]))
+        assert page.locator(selected).count() == sum(
+            1 for other in items if (other["field"], other["item_index"]) == (item["field"], item["item_index"])
+        )
         box, image = box_on_image(page, selected)
         width, height = sizes[item["page"]]
         scale_x, scale_y = image["width"] / width, image["height"] / height
@@ -340,11 +362,19 @@ def test_a_corrected_item_shows_its_original_and_its_reason(site, page, db) -> N
 def test_each_item_carries_its_correction_key_ready_to_paste(site, page, db, tmp_path) -> None:
     page.goto(url(site, f"cards/{CORRECTED_CODE}.html"))
     keys = page.eval_on_selector_all("li.item button.copy", "buttons => buttons.map(button => button.dataset.copy)")
-    assert len(keys) == db.execute("SELECT count(*) FROM field_items WHERE code = ? AND part = 0", [CORRECTED_CODE]).fetchone()[0]
+    assert (
+        len(keys)
+        == db.execute("SELECT count(*) FROM field_items WHERE code = ? AND part = 0", [CORRECTED_CODE]).fetchone()[0]
+    )
     path = tmp_path / "corrections.csv"
     path.write_text(",".join(COLUMNS) + "\n" + "\n".join(keys) + "\n", encoding="utf-8")
     read = {(row.field, row.item_index): row.extracted for row in read_corrections(path)}
-    want = {(row[0], row[1]): " ".join(row[2].split()) for row in db.execute("SELECT field, item_index, extracted_text FROM field_items WHERE code = ? AND part = 0", [CORRECTED_CODE]).fetchall()}
+    want = {
+        (row[0], row[1]): " ".join(row[2].split())
+        for row in db.execute(
+            "SELECT field, item_index, extracted_text FROM field_items WHERE code = ? AND part = 0", [CORRECTED_CODE]
+        ).fetchall()
+    }
     assert read == want  # the anchor of the corrected item is its extracted text
     button = page.locator("#i-budget-0 button.copy")
     page.click("#i-budget-0")

@@ -23,7 +23,10 @@ IN_PARENTHESES = [
     ("Nombre de tests Hg, Na+, K+ (7 000)", [(D(7000), None, None, None, "=", None)]),
     ("Nombre de TB élaboré et mis en place (3TB).", [(D(3), None, None, "TB", "=", None)]),
     ("Réduction du nombre de recours reçues (objectif : -20% sur un an).", [(D(-20), None, None, "%", "=", None)]),
-    ("Pourcentage de variation de médicaments remboursables par rapport à N-1 (40%).", [(D(40), None, None, "%", "=", None)]),
+    (
+        "Pourcentage de variation de médicaments remboursables par rapport à N-1 (40%).",
+        [(D(40), None, None, "%", "=", None)],
+    ),
 ]
 AFTER_A_COLON = [
     ("Nombre de patients pris en charge: 200", [(D(200), None, None, None, "=", None)]),

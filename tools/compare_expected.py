@@ -12,9 +12,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from schemas.golden import Expected, load_cards
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def disagreements(first: Expected, second: Expected) -> list[str]:

@@ -61,7 +61,10 @@ class Comparison:
         return len(self.found) / self.golden_count if self.golden_count else 1.0
 
     def table(self) -> str:
-        lines = [f"cards: {len(self.found)}/{self.golden_count} found, {len(self.invented)} invented", "field            matched/total   rate"]
+        lines = [
+            f"cards: {len(self.found)}/{self.golden_count} found, {len(self.invented)} invented",
+            "field            matched/total   rate",
+        ]
         for name, score in sorted(self.fields.items()):
             lines.append(f"{name:<16} {score.matched:>6}/{score.total:<6}  {score.rate:.4f}")
         return "\n".join(lines)
@@ -107,7 +110,11 @@ def compare(extraction: Extraction, golden_cards: list[GoldenCard]) -> Compariso
         for name in CARD_FIELDS:
             score_items(comparison, name, golden.code_canonical, [getattr(golden, name)], [getattr(card, name)])
         score_items(
-            comparison, "label", golden.code_canonical, [row.label for row in golden.rows], [row.label for row in card.rows]
+            comparison,
+            "label",
+            golden.code_canonical,
+            [row.label for row in golden.rows],
+            [row.label for row in card.rows],
         )
         remaining = list(card.rows)
         for row in golden.rows:
@@ -115,22 +122,37 @@ def compare(extraction: Extraction, golden_cards: list[GoldenCard]) -> Compariso
             if match is not None:
                 remaining.remove(match)
             name = label_field(row.label) or row.label
-            score_items(comparison, name, golden.code_canonical, row.items, [item.text for item in match.items] if match else [])
+            score_items(
+                comparison, name, golden.code_canonical, row.items, [item.text for item in match.items] if match else []
+            )
         for row in remaining:
-            score_items(comparison, row.field or row.label, golden.code_canonical, [], [item.text for item in row.items])
+            score_items(
+                comparison, row.field or row.label, golden.code_canonical, [], [item.text for item in row.items]
+            )
     return comparison
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="tools/extraction_vs_golden.py", description=__doc__.splitlines()[0])
-    parser.add_argument("pdf", type=Path, help="the PDF to extract (the reconstruction: data/raw/plan_actions_2025.pdf)")
-    parser.add_argument("--differences", type=int, default=DIFFERENCES_SHOWN, help=f"differences to print (default: {DIFFERENCES_SHOWN})")
+    parser.add_argument(
+        "pdf", type=Path, help="the PDF to extract (the reconstruction: data/raw/plan_actions_2025.pdf)"
+    )
+    parser.add_argument(
+        "--differences",
+        type=int,
+        default=DIFFERENCES_SHOWN,
+        help=f"differences to print (default: {DIFFERENCES_SHOWN})",
+    )
     parser.add_argument("--reader", choices=["pdfium", "pdfplumber"], default="pdfium", help="text-layer reader")
-    parser.add_argument("--golden", type=Path, default=GOLDEN_CARDS, help="folder of golden cards (default: data/golden/cards)")
+    parser.add_argument(
+        "--golden", type=Path, default=GOLDEN_CARDS, help="folder of golden cards (default: data/golden/cards)"
+    )
     args = parser.parse_args(argv)
     from extract.run import extract_plan
 
-    cards = [GoldenCard.model_validate_json(path.read_text(encoding="utf-8")) for path in sorted(args.golden.glob("*.json"))]
+    cards = [
+        GoldenCard.model_validate_json(path.read_text(encoding="utf-8")) for path in sorted(args.golden.glob("*.json"))
+    ]
     try:
         extraction = extract_plan(args.pdf, {"reader": args.reader})
     except PlanToDataError as error:

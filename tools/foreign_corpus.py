@@ -22,7 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 def run_one(pdf: Path, out: Path, timeout: float) -> tuple[int | None, float, str]:
     start = time.perf_counter()
     try:
-        result = subprocess.run([sys.executable, "-m", "load", str(pdf), "--out", str(out), "-q"], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run(
+            [sys.executable, "-m", "load", str(pdf), "--out", str(out), "-q"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     except subprocess.TimeoutExpired:
         return None, time.perf_counter() - start, "hang"
     return result.returncode, time.perf_counter() - start, (result.stderr + result.stdout).strip()

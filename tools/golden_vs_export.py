@@ -22,9 +22,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from schemas.golden import GoldenCard, load_cards
+
+ROOT = Path(__file__).resolve().parents[1]
 
 EXPORT = ROOT / "data/raw/plan_actions_2025_export.txt"
 CORRECTIONS = ROOT / "data/golden/export_corrections.csv"
@@ -64,7 +64,9 @@ def corrected_export(corrections: list[Correction], export: Path = EXPORT) -> st
     for correction in corrections:
         needle = compact(correction.export_text)
         if needle not in text:
-            raise ValueError(f"{CORRECTIONS.name}: export text not found for {correction.card}: {correction.export_text!r}")
+            raise ValueError(
+                f"{CORRECTIONS.name}: export text not found for {correction.card}: {correction.export_text!r}"
+            )
         text = text.replace(needle, compact(correction.plan_text))
     return text
 
