@@ -55,6 +55,22 @@ class ExtractSettings(BaseModel):
     verify: str = Field(default="uncertain", pattern="^(off|uncertain|all)$")
     # Progress lines on stderr.
     progress: bool = False
+    # OCR (extract.readers.ocr, tesseract): "auto" reads by OCR the pages without a text layer (and those whose
+    # only text is an invisible OCR layer); "off" refuses a PDF with no text layer, as a scan to OCR first.
+    ocr: str = Field(default="auto", pattern="^(auto|off)$")
+    # Resolution (dots per inch) a page is rendered at for OCR: tesseract reads 8-pt text reliably from 200 dpi.
+    ocr_dpi: int = Field(default=200, ge=72, le=600)
+    # Tesseract language model(s), as `tesseract -l` takes them (Debian package tesseract-ocr-fra).
+    ocr_language: str = "fra"
+    # An item read by OCR whose words' mean confidence (0..1) is below this is flagged low_confidence.
+    ocr_min_confidence: float = Field(default=0.75, ge=0.0, le=1.0)
+    # Page images turned by up to this many degrees are straightened before OCR.
+    ocr_max_skew: float = 2.0
+    # Folder of the OCR cache (results by page image hash); empty: $XDG_CACHE_HOME/plan-to-data/ocr
+    # (~/.cache/plan-to-data/ocr); "off": no cache.
+    ocr_cache: str = ""
+    # Seconds tesseract may take on one page before the page is given up.
+    ocr_page_timeout: float = 120.0
 
     @classmethod
     def resolve(cls, settings: "ExtractSettings | dict[str, Any] | None") -> "ExtractSettings":
