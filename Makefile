@@ -33,7 +33,7 @@ notebook: all  ## open notebooks/analyst.ipynb in Jupyter on $(OUT)/plan.duckdb 
 	@$(BIN)/pip install -qq -c $(CONSTRAINTS) -e '.[dev,notebook]'
 	PLAN_DB=$(abspath $(OUT))/plan.duckdb $(BIN)/jupyter notebook notebooks/analyst.ipynb
 
-setup: $(BIN)/.installed chromium  ## build the virtual environment from nothing (pinned dependencies) and install chromium for the browser tests
+setup: $(BIN)/.installed chromium  ## build the virtual environment from nothing (the exact versions of constraints.txt) and install chromium for the browser tests
 
 # The browser the review site's tests drive: Debian's chromium, installed when run as root; otherwise one line
 # saying what to install. Silent when it is there.
