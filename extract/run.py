@@ -9,7 +9,7 @@ from extract.errors import NotThePlanError
 from extract.lists import stream_to_list_rows
 from extract.layout import PageLayout
 from extract.model import Extraction, Finding
-from extract.pdf import read_layouts
+from extract.pdf import UnreadablePage, read_document
 from extract.settings import ExtractSettings
 from extract.verify import verify
 
@@ -29,10 +29,21 @@ def decoration_findings(layouts: list[PageLayout]) -> list[Finding]:
     ]
 
 
+def unreadable_findings(pages: list[UnreadablePage]) -> list[Finding]:
+    """One ``page_unreadable`` finding per page that could not be read, naming the page and the cause."""
+    return [
+        Finding("page_unreadable", None, None, page.number, f"page {page.number} unreadable: {page.cause}")
+        for page in pages
+    ]
+
+
 def extract_plan(path: Path | str, settings: ExtractSettings | dict | None = None) -> Extraction:
+    """The cards, list rows and findings of the PDF; a page that cannot be read is a ``page_unreadable``
+    finding, never a page silently left out."""
     settings = ExtractSettings.resolve(settings)
     path = Path(path)
-    layouts = read_layouts(path, settings)
+    reading = read_document(path, settings)
+    layouts = reading.layouts
     stream = layouts_to_stream(layouts)
     uncertain: set[int] = set()
     cards, findings = stream_to_cards(stream, settings, uncertain)
@@ -40,6 +51,10 @@ def extract_plan(path: Path | str, settings: ExtractSettings | dict | None = Non
         raise NotThePlanError(f"{path}: no project card (« Sous Projet CODE : title ») in its {len(layouts)} pages; not an action plan")
     extraction = Extraction(str(path), len(layouts), cards, stream_to_list_rows(stream, card_starts(stream)), findings)
     ruled_pages = {layout.number for layout in layouts if layout.v_rulings}
-    extraction.findings = decoration_findings(layouts) + extraction.findings
-    extraction.findings += verify(extraction, path, ruled_pages, uncertain, settings)
+    extraction.findings = unreadable_findings(reading.unreadable) + decoration_findings(layouts) + extraction.findings
+    try:
+        extraction.findings += verify(extraction, path, ruled_pages, uncertain, settings)
+    except Exception as error:  # the second reading is a check: its failure is reported, the cards are kept
+        message = f"second reading failed ({type(error).__name__}: {error}); items not cross-checked"
+        extraction.findings.append(Finding("verification_failed", None, None, None, message))
     return extraction

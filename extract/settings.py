@@ -55,6 +55,12 @@ class ExtractSettings(BaseModel):
     verify: str = Field(default="uncertain", pattern="^(off|uncertain|all)$")
     # Progress lines on stderr.
     progress: bool = False
+    # A page whose reading takes longer than this (seconds) is left out as ``page_unreadable`` (timeout).
+    page_timeout: float = Field(default=20.0, gt=0)
+    # A PDF whose first this many pages print neither a card header (« Sous Projet ») nor a mark of the plan
+    # (« Plan d'actions », « CHU Ibn Sina », « Liste des projets »…) is refused before the rest is read; 0 reads
+    # every page first.
+    plan_probe_pages: int = Field(default=12, ge=0)
     # OCR (extract.readers.ocr, tesseract): "auto" reads by OCR the pages without a text layer (and those whose
     # only text is an invisible OCR layer); "off" refuses a PDF with no text layer, as a scan to OCR first.
     ocr: str = Field(default="auto", pattern="^(auto|off)$")

@@ -7,6 +7,7 @@ row through its pydantic model and moves failures to ``rejected`` with the reaso
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
 from collections import Counter, defaultdict
@@ -523,11 +524,88 @@ def section_rows(cards: list[Card]) -> dict[int, list[str]]:
     return rows
 
 
+def readable_code(printed: str | None) -> str | None:
+    """The canonical code of a printed card code; None when it has no card code's shape (« FF O1 »)."""
+    try:
+        return canonical_code(printed) if printed else None
+    except ValueError:
+        return None
+
+
+def rejected_row(table: str, code: str | None, reason: str, record: dict) -> dict:
+    return {
+        "table_name": table,
+        "code": code,
+        "reason": reason,
+        "record": json.dumps(record, default=str, ensure_ascii=False),
+    }
+
+
+def card_record(card: Card) -> dict:
+    """What a rejected card keeps of itself: its code and title as printed, its pages and its items' texts."""
+    return {
+        "code_printed": card.code,
+        "title": card.title,
+        "section": card.section,
+        "pages": card.pages,
+        "rows": [{"label": row.label, "items": [item.text for item in row.items]} for row in card.rows],
+    }
+
+
+def card_page(card: Card) -> int | None:
+    boxes = [box for item in card.all_items() for box in item.boxes]
+    return min(box.page for box in boxes) if boxes else None
+
+
+def readable_cards(cards: list[Card], printed: PrintedPages) -> tuple[list[Card], list[dict], list[dict]]:
+    """The cards whose code and rows can be read, and for each other card a ``rejected`` row and a finding
+    (``unparseable_card``): one card the build cannot read never ends the build."""
+    kept, rejected, findings = [], [], []
+    for card in cards:
+        page = card_page(card)
+        if readable_code(card.code) is None:
+            reason = f"card code « {card.code} » is not a card code"
+        else:
+            try:
+                card_to_row(card, printed, {})
+                card_to_field_items(card, printed)
+                card_to_budget_lines(card, printed)
+                card_to_schedule_phases(card, printed)
+                card_to_targets(card, printed)
+                card_findings(card, printed)
+                kept.append(card)
+                continue
+            except Exception as error:  # a card no rule reads: rejected with its reason, the others go on
+                reason = f"card « {card.code} » cannot be read: {type(error).__name__}: {error}"
+        rejected.append(rejected_row("cards", readable_code(card.code), reason, card_record(card)))
+        findings.append(finding("unparseable_card", None, None, page, f"page {page}: {reason}", printed))
+    return kept, rejected, findings
+
+
+def readable_list_rows(rows: list, printed: PrintedPages) -> tuple[list, list[dict], list[dict]]:
+    """The summary-list rows whose printed code is a card code (or that print none), and for each other a
+    ``rejected`` row and a finding (``unparseable_list_row``)."""
+    kept, rejected, findings = [], [], []
+    for row in rows:
+        if row.code and readable_code(row.code) is None:
+            reason = f"list row code « {row.code} » is not a card code"
+            record = {"list_heading": row.heading, "code_printed": row.code, "title": row.title, "page": row.page}
+            rejected.append(rejected_row("list_entries", None, reason, record))
+            message = f"page {row.page}: {reason} (« {row.title} »)"
+            findings.append(finding("unparseable_list_row", None, None, row.page, message, printed))
+        else:
+            kept.append(row)
+    return kept, rejected, findings
+
+
 def extraction_to_rows(extraction: Extraction, printed: PrintedPages | None = None) -> Rows:
     """``printed``: the page numbers and chapter headings as printed (``load.printed.read_printed``); without
-    it, the printed page numbers and chapter numbers are null."""
+    it, the printed page numbers and chapter numbers are null. A card or summary-list row that cannot be read
+    becomes a ``rejected`` row and a finding, never an error."""
     printed = printed or PrintedPages()
-    cards = extraction.cards
+    cards, rejected_cards, card_problems = readable_cards(extraction.cards, printed)
+    list_rows, rejected_list_rows, list_problems = readable_list_rows(extraction.list_rows, printed)
+    extraction = dataclasses.replace(extraction, cards=cards, list_rows=list_rows)
     codes = {canonical_code(card.code) for card in cards}
     chapters = printed_chapters(chapter_headings(printed, section_rows(cards)))
     card_rows = [card_to_row(card, printed, chapters) for card in cards]
@@ -540,6 +618,7 @@ def extraction_to_rows(extraction: Extraction, printed: PrintedPages | None = No
         finding(item.kind, card_code_of(item.code, codes), item.field, item.page, item.message, printed)
         for item in extraction.findings
     ]
+    findings += card_problems + list_problems
     findings += [row for card in cards for row in card_findings(card, printed)] + entity_findings + list_findings
     return {
         "entities": complete_entities(registry, aliases, owners),
@@ -555,7 +634,7 @@ def extraction_to_rows(extraction: Extraction, printed: PrintedPages | None = No
         "card_entities": card_entities,
         "list_entries": list_entries,
         "findings": findings,
-        "rejected": [],
+        "rejected": rejected_cards + rejected_list_rows,
     }
 
 
