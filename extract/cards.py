@@ -511,9 +511,14 @@ def band_owners(
 def ruled_rows(page: PageLayout, marks: list[Mark]) -> bool:
     """Does a rule run between two of the card's labels on this page (a table ruled between its rows)?"""
     labels = [mark for mark in marks if mark.pair is None]
-    if len(labels) < 2:
-        return any(labels[0].bottom < y for y, x0, x1 in page.h_rulings) if labels else False
-    return any(labels[0].bottom < y < labels[-1].top for y, x0, x1 in page.h_rulings)
+    if not labels:
+        return False
+    first_row = [mark for mark in labels if mark.row == labels[0].row]
+    last_row = [mark for mark in labels if mark.row == labels[-1].row]
+    if labels[0].row == labels[-1].row:
+        # one row's label (maybe wrapped) on the page: a rule below it says the table is ruled
+        return any(first_row[-1].bottom < y for y, x0, x1 in page.h_rulings)
+    return any(first_row[-1].bottom < y < last_row[0].top for y, x0, x1 in page.h_rulings)
 
 
 def paragraph_gap(stream: list[StreamLine]) -> float:
