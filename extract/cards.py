@@ -420,14 +420,15 @@ def label_position(band: Band) -> str | None:
     return "middle" if above and below else "bottom" if above else "top" if below else None
 
 
-def label_alignment(bands: list[Band]) -> str | None:
-    """How a card sets its labels against their rows, by a vote of its rows of several lines: one row that
-    looks otherwise is more likely two rows printed without a gap between them. None where no row says."""
+def label_alignment(bands: list[Band], minimum: int = 1) -> str | None:
+    """How labels are set against their rows, by a vote of the rows of several lines: one row that looks
+    otherwise is more likely two rows printed without a gap between them. None where fewer than ``minimum``
+    rows say it, or where the vote ties."""
     votes = Counter(position for band in bands if (position := label_position(band)))
     if not votes:
         return None
     (first, count), *rest = votes.most_common()
-    return first if not rest or count > rest[0][1] else None
+    return first if count >= minimum and (not rest or count > rest[0][1]) else None
 
 
 def centring_error(bands: list[Band], first: int, last: int, label_band: int) -> float:
@@ -532,40 +533,66 @@ def paragraph_gap(stream: list[StreamLine]) -> float:
     return gaps[len(gaps) // 10] if gaps else 0.0
 
 
-def rows_to_bands(rows: list[RowLines], size: float, usual: float, settings: ExtractSettings) -> list[RowLines]:
-    """Give each value line to the label it faces, whatever the label's vertical alignment: a label sits
-    somewhere beside the block of value lines of its row (at its top, middle or bottom), so value lines
-    above a label may be its own. Tables with rules were banded by their rules already; this reads the
-    gaps between rows where there are none."""
+@dataclass
+class PageBands:
+    page: PageLayout
+    ruled: bool
+    next_row: int | None  # the row whose label comes on a later page, where it follows the page's labels
+    bands: list[Band]
+
+
+def rows_to_page_bands(rows: list[RowLines], size: float, usual: float, settings: ExtractSettings) -> list[PageBands]:
+    """The bands of a card's rows on each of its pages."""
     pages = sorted({entry.number for row in rows for entry, _ in row.lines})
-    page_blocks = {number: marks_to_blocks(page_marks(rows, number)) for number in pages}
     banded = []
     for number in pages:
-        marks = [mark for block in page_blocks[number] for mark in block.marks]
+        blocks = marks_to_blocks(page_marks(rows, number))
+        marks = [mark for block in blocks for mark in block.marks]
         page = next(entry.page for row in rows for entry, _ in row.lines if entry.number == number)
         ruled = ruled_rows(page, marks)
         label_rows = [mark.row for mark in marks if mark.pair is None]
         later = [index for index, row in enumerate(rows) if any(box.page > number for box in row.label_boxes) and not row.untabled]
         next_row = min(later) if later and (not label_rows or min(later) > max(label_rows)) else None
-        banded.append((page, ruled, next_row, blocks_to_bands(page_blocks[number], page, size, settings, ruled, usual)))
-    alignment = label_alignment([band for _, _, _, bands in banded for band in bands])
+        banded.append(PageBands(page, ruled, next_row, blocks_to_bands(blocks, page, size, settings, ruled, usual)))
+    return banded
+
+
+def card_alignment(banded: list[PageBands], document: str | None, settings: ExtractSettings) -> str | None:
+    """The card's own label alignment where enough of its rows say it, else the document's."""
+    own = label_alignment([band for page in banded for band in page.bands], settings.alignment_min_votes)
+    return own or document
+
+
+def bands_to_rows(rows: list[RowLines], banded: list[PageBands], alignment: str | None, settings: ExtractSettings) -> list[RowLines]:
+    """The rows with each value line given to the label its band faces."""
     owner: dict[int, int] = {}
-    for page, ruled, next_row, bands in banded:
-        for band, row in zip(bands, band_owners(bands, ruled, next_row, alignment, settings.gap_tie_tolerance)):
+    for page in banded:
+        owners = band_owners(page.bands, page.ruled, page.next_row, alignment, settings.gap_tie_tolerance)
+        for band, row in zip(page.bands, owners):
             if row is None:
                 continue
             # where labels open their rows, a line above the label is the row above's
             label_top = min((mark.top for mark in band.marks if mark.pair is None), default=float("-inf"))
             for mark in band.marks:
-                if mark.pair is not None and not (alignment in ("top", None) and not ruled and mark.bottom <= label_top + 0.5):
+                above_label = mark.bottom <= label_top + settings.gap_tie_tolerance
+                if mark.pair is not None and not (alignment in ("top", None) and not page.ruled and above_label):
                     owner[id(mark.pair)] = row
-    pairs = [(index, pair) for index, row in enumerate(rows) for pair in row.lines]
-    regrouped = [
-        RowLines(row.label, row.label_boxes, [], row.label_bottom, row.label_page, row.untabled) for row in rows
-    ]
-    for index, pair in pairs:
-        regrouped[owner.get(id(pair), index)].lines.append(pair)
+    regrouped = [RowLines(row.label, row.label_boxes, [], row.label_bottom, row.label_page, row.untabled) for row in rows]
+    for index, row in enumerate(rows):
+        for pair in row.lines:
+            regrouped[owner.get(id(pair), index)].lines.append(pair)
     return regrouped
+
+
+def rows_to_bands(
+    rows: list[RowLines], size: float, usual: float, settings: ExtractSettings, document_alignment: str | None = None
+) -> list[RowLines]:
+    """Give each value line to the label it faces, whatever the label's vertical alignment: a label sits
+    somewhere beside the block of value lines of its row (at its top, middle or bottom), so value lines
+    above a label may be its own. Tables with rules were banded by their rules already; this reads the
+    gaps between rows where there are none."""
+    banded = rows_to_page_bands(rows, size, usual, settings)
+    return bands_to_rows(rows, banded, card_alignment(banded, document_alignment, settings), settings)
 
 
 # --- items -----------------------------------------------------------------------------------------------
@@ -910,12 +937,18 @@ def stream_to_cards(
     chapters = stream_to_chapters(stream, card_rows, size)
     openings, repeats = split_repeated_headers(stream, headers)
     repeated = {position for header in repeats for position in range(header_first(header), header.end)}
-    cards: list[Card] = []
+    read_rows = []
     for position, header in enumerate(openings):
         following = openings[position + 1] if position + 1 < len(openings) else None
         stop = header_first(following) if following else len(stream)
         card_lines = [entry for index, entry in enumerate(stream[header.end : stop], header.end) if index not in repeated]
-        rows = rows_to_bands(card_lines_to_rows(card_lines, size, header.code, findings, settings), size, line_gap, settings)
+        read_rows.append(card_lines_to_rows(card_lines, size, header.code, findings, settings))
+    banded = [rows_to_page_bands(rows, size, line_gap, settings) for rows in read_rows]
+    # A document sets its labels one way; a card too short to say is read the document's way.
+    document = label_alignment([band for card in banded for page in card for band in page.bands])
+    cards: list[Card] = []
+    for header, read, card_bands in zip(openings, read_rows, banded):
+        rows = bands_to_rows(read, card_bands, card_alignment(card_bands, document, settings), settings)
         value_lines = [segment for row in rows for entry, segments in row.lines for segment in segments]
         card_edge = max((segment.x1 for segment in value_lines), default=0.0)
         section_text = " ".join(entry.line.text for entry in header.section_lines)

@@ -33,6 +33,9 @@ class ExtractSettings(BaseModel):
     # Rows of a table without rules: a gap this many font sizes wider than the usual gap between lines
     # separates two rows.
     row_gap_em: float = 0.25
+    # A card's own rows decide how it sets its labels (top, middle, bottom) from this many agreeing votes;
+    # below it, the document's vote does.
+    alignment_min_votes: int = 2
     # Two gaps between rows differing by no more than this (points) tie.
     gap_tie_tolerance: float = 0.5
     # Running headers and footers: text repeated at the same height on this share of the pages is dropped.
