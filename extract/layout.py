@@ -377,6 +377,18 @@ def dedupe_chars(page):
     return page.filter(first_time)
 
 
+# Ink at least this light (luminance, 0 black … 1 white) does not show on a white page: a rule drawn in it
+# is a border a tool hid by drawing it white, not a rule.
+INVISIBLE_INK_LUMINANCE = 0.95
+
+
+def visible_ink(stroked: bool, stroke_color, filled: bool, fill_color) -> bool:
+    """Does a path show on the page: stroked or filled in ink darker than white?"""
+    return (stroked and luminance(stroke_color) < INVISIBLE_INK_LUMINANCE) or (
+        filled and luminance(fill_color) < INVISIBLE_INK_LUMINANCE
+    )
+
+
 def luminance(color) -> float:
     """0 for black ink, 1 for white, from a gray, RGB or CMYK fill; 0 where the colour is a pattern."""
     if not isinstance(color, (tuple, list)) or not all(isinstance(value, (int, float)) for value in color):

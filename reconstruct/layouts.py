@@ -308,9 +308,12 @@ def card_table(block: Card, layout: Layout, st: Styles, width: float, rows: list
         shade = SHADES[layout.seed % len(SHADES)]
         commands += [("BACKGROUND", (0, 0), (-1, 1), shade)]
     if layout.rules == "grid":
-        commands += [("BOX", (0, 0), (-1, -1), 0.5, colors.black), ("INNERGRID", (0, 0), (-1, -1), 0.5, colors.black)]
-        if in_column:  # the bullet column has no rule of its own between glyph and text
-            commands.append(("LINEBEFORE", (2, 2), (2, -1), 0, colors.white))
+        # every row ruled, and the label column; the bullet column has no rule of its own between glyph and text
+        commands += [
+            ("BOX", (0, 0), (-1, -1), 0.5, colors.black),
+            ("LINEBELOW", (0, 0), (-1, -2), 0.5, colors.black),
+            ("LINEBEFORE", (1, 2), (1, -1), 0.5, colors.black),
+        ]
     elif layout.rules == "horizontal":
         commands += [("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.black), ("LINEABOVE", (0, 0), (-1, 0), 0.5, colors.black)]
     elif layout.rules == "frame":

@@ -30,7 +30,7 @@ import re
 import unicodedata
 
 from extract.errors import InputError
-from extract.layout import Char, PageContent
+from extract.layout import Char, PageContent, visible_ink
 from extract.readers import PageReader
 
 
@@ -68,6 +68,8 @@ class _Api:
         self.glyph_width = _prototype(raw.FPDFFont_GetGlyphWidth, i, vp, ctypes.c_uint, ctypes.c_float, vp)
         self.base_name = _prototype(raw.FPDFFont_GetBaseFontName, ctypes.c_size_t, vp, vp, ctypes.c_size_t)
         self.fill = _prototype(raw.FPDFPageObj_GetFillColor, i, vp, vp, vp, vp, vp)
+        self.stroke = _prototype(raw.FPDFPageObj_GetStrokeColor, i, vp, vp, vp, vp, vp)
+        self.draw_mode = _prototype(raw.FPDFPath_GetDrawMode, i, vp, vp, vp)
         self.object_type = _prototype(raw.FPDFPageObj_GetType, i, vp)
         self.object_matrix = _prototype(raw.FPDFPageObj_GetMatrix, i, vp, vp)
         self.page_objects = _prototype(raw.FPDFPage_CountObjects, i, vp)
@@ -258,6 +260,19 @@ class PdfiumReader(PageReader):
             fill = (red.value / 255, green.value / 255, blue.value / 255)
         return font, name, float(size.value), descent, (a, b, c, d), fill
 
+    def path_visible(self, obj) -> bool:
+        """Is the path stroked or filled in ink that shows (not white)?"""
+        api = self.api
+        fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+        if not api.draw_mode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke)):
+            return True
+        colors = []
+        for getter in (api.stroke, api.fill):
+            red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
+            ok = getter(obj, *(ctypes.byref(value) for value in (red, green, blue, alpha)))
+            colors.append((red.value / 255, green.value / 255, blue.value / 255) if ok else ())
+        return visible_ink(bool(stroke.value), colors[0], fill_mode.value != 0, colors[1])
+
     def page_edges(self, page, to_page: tuple[float, ...], height: float, raw) -> tuple[list, list, int]:
         """Horizontal and vertical edges of every path on the page (forms included), and the image count."""
         api = self.api
@@ -281,6 +296,8 @@ class PdfiumReader(PageReader):
             full = multiply(own, outer)
             if kind == raw.FPDF_PAGEOBJ_FORM:
                 stack += [(api.form_object(obj, index), full) for index in reversed(range(api.form_objects(obj)))]
+                continue
+            if not self.path_visible(obj):
                 continue
             a, b, c, d, e, f = full
             shape, points = [], []

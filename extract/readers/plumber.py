@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import pdfplumber
 
 from extract.errors import InputError
-from extract.layout import Char, PageContent
+from extract.layout import Char, PageContent, visible_ink
 from extract.readers import PageReader
 
 # What pdfminer logs when objects of the file are missing or broken: text may be lost without an error.
@@ -88,6 +88,8 @@ def plumber_edges(page) -> tuple[list, list]:
     a slanted line (pdfplumber calls every line that is not horizontal « v ») is neither."""
     horizontal, vertical = [], []
     for edge in page.edges:
+        if not visible_ink(bool(edge.get("stroke")), edge.get("stroking_color"), bool(edge.get("fill")), edge.get("non_stroking_color")):
+            continue
         if edge["orientation"] == "h":
             horizontal.append((float(edge["top"]), float(edge["x0"]), float(edge["x1"])))
         elif edge["orientation"] == "v" and edge["x0"] == edge["x1"]:
