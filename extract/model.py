@@ -26,6 +26,7 @@ class Item:
     boxes: list[Box]
     reader: str = "pdfplumber"
     flag: str | None = None
+    ocr_confidence: float | None = None  # mean confidence (0..1) of its OCR words; None on a text-layer page
 
     @property
     def page(self) -> int:
@@ -87,3 +88,4 @@ class Extraction:
     list_rows: list[ListRow]
     findings: list[Finding]
     verified_pages: list[int] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (no text layer)

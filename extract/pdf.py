@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract.errors import InputError, NotThePlanError, ScannedPdfError
-from extract.layout import PageContent, PageLayout, drop_furniture, page_to_layout
-from extract.readers import PageReader
+from extract.layout import PageLayout, drop_furniture
+from extract.readers import PageReader, open_reader
 from extract.readers.ocr import OcrUnavailable
-from extract.readers.select import page_layout, open_reader
+from extract.readers.select import page_layout
 from extract.settings import ExtractSettings
 
 MAX_PAGES = 2000

@@ -10,6 +10,7 @@ from extract.lists import stream_to_list_rows
 from extract.layout import PageLayout
 from extract.model import Extraction, Finding
 from extract.pdf import UnreadablePage, read_document
+from extract.readers.provenance import after_cards, text_layer_pages
 from extract.settings import ExtractSettings
 from extract.verify import verify
 
@@ -50,7 +51,8 @@ def extract_plan(path: Path | str, settings: ExtractSettings | dict | None = Non
     if not cards:
         raise NotThePlanError(f"{path}: no project card (« Sous Projet CODE : title ») in its {len(layouts)} pages; not an action plan")
     extraction = Extraction(str(path), len(layouts), cards, stream_to_list_rows(stream, card_starts(stream)), findings)
-    ruled_pages = {layout.number for layout in layouts if layout.v_rulings}
+    extraction.findings += after_cards(extraction, layouts, settings)  # code repairs, OCR provenance
+    ruled_pages = {layout.number for layout in layouts if layout.v_rulings} & text_layer_pages(layouts)
     extraction.findings = unreadable_findings(reading.unreadable) + decoration_findings(layouts) + extraction.findings
     try:
         extraction.findings += verify(extraction, path, ruled_pages, uncertain, settings)

@@ -1,5 +1,6 @@
-"""Text-layer readers: each opens a PDF and gives its pages as ``PageContent`` (characters in the one ``Char``
-model, and the edges of vector paths), from which ``extract.layout.page_to_layout`` builds the page layout.
+"""Page readers (the text layer, or OCR of the page image): each opens a PDF and gives its pages as
+``PageContent`` (characters in the one ``Char`` model, and the edges of vector paths), from which
+``extract.layout.page_to_layout`` builds the page layout.
 Nothing after that knows which reader ran.
 
     with open_reader("pdfium", path) as reader:
@@ -18,6 +19,8 @@ from extract.layout import PageContent
 READERS = {
     "pdfium": "extract.readers.pdfium:PdfiumReader",
     "pdfplumber": "extract.readers.plumber:PdfplumberReader",
+    # OCR of the page images; the build calls it on its own for pages without a text layer (readers.select).
+    "tesseract": "extract.readers.tesseract:TesseractReader",
 }
 
 

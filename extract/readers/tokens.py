@@ -1,0 +1,138 @@
+"""OCR words to the common character model: what the card reader would have read from a text layer.
+
+- **Rule debris**: a token made of rule-like marks (« | », « _ », « [ »…) standing on a rule found in the image
+  is the rule, not text: dropped.
+- **Bullets**: a bullet glyph is read as a character that looks like it (➢ as « > » or « » », • as « + »,
+  « * », « e », « o »…); such a token at the start of a line, no wider than a glyph, becomes ``OCR_BULLET``,
+  a glyph of ``extract/data/labels.yaml``'s bullets. One glued to its first word (« »Assurer ») is split off.
+- **One size per page**: OCR boxes follow the ink (« une » is shorter than « Projet »), and tesseract's line
+  heights vary: heights would make ordinary lines look like headings. Every word gets the page's one size
+  (its median line height, in em) and a box set on its line's baseline, as a text layer's em box is.
+- **Characters**: each word becomes one ``Char`` per letter, the word's box split evenly, in tesseract's
+  reading order: the shared path then builds words, lines and cells as for any reader.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from statistics import median
+
+from extract.layout import Char, PageContent
+from extract.readers.ocr import OcrPage, OcrWord
+
+# The glyph every OCR'd bullet becomes (one of labels.yaml's bullets).
+OCR_BULLET = "•"
+# Tokens tesseract reads for a bullet glyph (➢, •, ▪, ✓, Wingdings arrows…), alone at the start of a line.
+BULLET_TOKENS = frozenset(
+    {">", "»", ">>", "»>", ">»", "»»", "+", "*", "•", "·", "°", "o", "O", "e", "©", "®", "¢", "=", "~", "v", "Y",
+     "¥", "#", "►", "▶", "➢", "‣", "◦", "▪", "■", "□", "✓", "✔", "Ÿ", "<", "@", "&", "§"}
+)  # fmt: skip
+# Characters a bullet glued to its word is read as (a word never starts with one of these followed by a letter).
+GLUED_BULLETS = frozenset(">»+*•·©®¢►▶➢▪■□✓✔")
+# A bullet token is no wider than this many em.
+BULLET_MAX_WIDTH_EM = 1.2
+# Marks a rule is read as, where the token stands on a rule.
+RULE_MARKS = frozenset("|_[]{}()!/\\—–-=~¦lI1‘’'\".,:;")
+# A token stands on a rule when the rule passes within this many points of its box.
+RULE_TOLERANCE = 2.0
+# A text face's line (ascender top to descender bottom) is about this many em high.
+LINE_HEIGHT_EM = 0.9
+# The em box's bottom lies this many em below the baseline (the font's descent).
+DESCENT_EM = 0.2
+# The font name OCR characters carry (no bold: OCR says nothing about weight).
+OCR_FONT = "OCR"
+OCR_READER = "tesseract"
+
+
+@dataclass
+class PlacedWord:
+    """A word as it goes to the layout: text, em box (points), confidence."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    confidence: float
+
+
+def on_rule(word: OcrWord, page: OcrPage) -> bool:
+    if not word.text or any(char not in RULE_MARKS for char in word.text):
+        return False
+    vertical = any(
+        word.x0 - RULE_TOLERANCE <= x <= word.x1 + RULE_TOLERANCE and top <= word.bottom and word.top <= bottom
+        for x, top, bottom in page.v_rules
+    )
+    horizontal = any(
+        word.top - RULE_TOLERANCE <= y <= word.bottom + RULE_TOLERANCE and x0 <= word.x1 and word.x0 <= x1
+        for y, x0, x1 in page.h_rules
+    )
+    return vertical or horizontal
+
+
+def page_size(page: OcrPage) -> float:
+    """The page's one text size (points): its median tesseract line height, in em."""
+    lines: dict[tuple, list[OcrWord]] = defaultdict(list)
+    for word in page.words:
+        lines[word.line].append(word)
+    heights = [max(w.bottom for w in words) - min(w.top for w in words) for words in lines.values()]
+    return round(median(heights) / LINE_HEIGHT_EM, 2) if heights else 0.0
+
+
+def baseline(words: list[OcrWord]) -> float:
+    """A line's baseline: the highest bottom among its words of letters or digits (a descender, or a box
+    tesseract stretched, only ever puts a bottom lower), else among all its words."""
+    lettered = [word.bottom for word in words if sum(char.isalnum() for char in word.text) >= 2]
+    return min(lettered or [word.bottom for word in words])
+
+
+def bullet_token(word: OcrWord, size: float) -> bool:
+    return word.text in BULLET_TOKENS and word.x1 - word.x0 <= BULLET_MAX_WIDTH_EM * size
+
+
+def place_words(page: OcrPage) -> tuple[list[PlacedWord], float]:
+    """The page's words as the layout gets them (rule debris dropped, bullets recognised, em boxes on the
+    baseline), and the page's size."""
+    size = page_size(page)
+    lines: dict[tuple, list[OcrWord]] = defaultdict(list)
+    for word in page.words:
+        if not on_rule(word, page):
+            lines[word.line].append(word)
+    placed: list[PlacedWord] = []
+    for words in lines.values():
+        words.sort(key=lambda word: word.x0)
+        bottom = baseline(words) + DESCENT_EM * size
+        top = bottom - size
+        for position, word in enumerate(words):
+            text = word.text
+            if position == 0 and bullet_token(word, size):
+                placed.append(PlacedWord(OCR_BULLET, word.x0, top, word.x1, bottom, word.confidence))
+                continue
+            if position == 0 and len(text) > 1 and text[0] in GLUED_BULLETS and text[1].isalpha():
+                # the glyph takes its share of the box, the word the rest, a space apart
+                share = (word.x1 - word.x0) / len(text)
+                placed.append(PlacedWord(OCR_BULLET, word.x0, top, word.x0 + share * 0.6, bottom, word.confidence))
+                placed.append(PlacedWord(text[1:], word.x0 + share, top, word.x1, bottom, word.confidence))
+                continue
+            placed.append(PlacedWord(text, word.x0, top, word.x1, bottom, word.confidence))
+    return placed, size
+
+
+def word_chars(word: PlacedWord, size: float) -> list[Char]:
+    step = (word.x1 - word.x0) / len(word.text)
+    return [
+        Char(char, word.x0 + index * step, word.top, word.x0 + (index + 1) * step, word.bottom, size, OCR_FONT)
+        for index, char in enumerate(word.text)
+    ]
+
+
+def ocr_content(page: OcrPage, image_count: int) -> tuple[PageContent, list[PlacedWord]]:
+    """The page as a ``PageContent`` (characters and the rules as edges), and its placed words (with their
+    confidences, for provenance)."""
+    placed, size = place_words(page)
+    chars = [char for word in placed for char in word_chars(word, size)]
+    content = PageContent(
+        page.number, page.width, page.height, chars, list(page.h_rules), list(page.v_rules), image_count
+    )
+    return content, placed
