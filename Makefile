@@ -33,10 +33,23 @@ notebook: all  ## open notebooks/analyst.ipynb in Jupyter on $(OUT)/plan.duckdb 
 	@$(BIN)/pip install -qq -c $(CONSTRAINTS) -e '.[dev,notebook]'
 	PLAN_DB=$(abspath $(OUT))/plan.duckdb $(BIN)/jupyter notebook notebooks/analyst.ipynb
 
-setup: $(BIN)/.installed chromium  ## build the virtual environment from nothing (the exact versions of constraints.txt) and install chromium for the browser tests
+setup: $(BIN)/.installed chromium tesseract  ## build the virtual environment from nothing (the exact versions of constraints.txt) and install chromium for the browser tests and tesseract for scans
 
 # The browser the review site's tests drive: Debian's chromium, installed when run as root; otherwise one line
 # saying what to install. Silent when it is there.
+# The OCR engine and its French model for scanned pages (Debian packages), installed when run as root;
+# otherwise one line saying what to install. Silent when they are there.
+.PHONY: tesseract
+tesseract:
+	@{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx fra; } || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "setup: installing tesseract-ocr tesseract-ocr-fra (apt-get)"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-fra; } >/dev/null 2>&1 \
+	      || { echo "setup: apt-get install tesseract-ocr tesseract-ocr-fra failed; scanned pages need it"; exit 1; }; \
+	  else \
+	    echo "setup: no tesseract for scanned pages; install it as root: apt-get install -y tesseract-ocr tesseract-ocr-fra"; \
+	  fi; }
+
 .PHONY: chromium
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
