@@ -132,6 +132,7 @@ def item_rows(code: str, name: str, label: str, index: int, item: Item, printed:
             "x1": box.x1,
             "bottom": box.bottom,
             "reader": item.reader,
+            "ocr_confidence": item.ocr_confidence,
             "flag": flag,
             "corrected": is_corrected(item),
             "extracted_text": extracted_text(item),

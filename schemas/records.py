@@ -134,10 +134,18 @@ class FieldItemRecord(_Record):
     top: float = Field(description="top edge, PDF points from the page's top")
     x1: float = Field(description="right edge")
     bottom: float = Field(description="bottom edge")
-    reader: str = Field(description="pdfplumber, or pdfplumber+camelot where the second reader read the same cell text")
-    flag: Literal["reader_disagreement", "placeholder", "deleted"] | None = Field(
+    reader: str = Field(
+        description="pdfplumber, or pdfplumber+camelot where the second reader read the same cell text, or tesseract where the page was read by OCR (no text layer)"
+    )
+    ocr_confidence: float | None = Field(
         default=None,
-        description="reader_disagreement where the two readers differ; placeholder for a printed « - », « – » or empty item (not a value: not in the `cards` lists); deleted for an item a correction says does not exist (not in the `cards` lists nor read); else null",
+        ge=0,
+        le=1,
+        description="mean confidence (0..1) of the OCR words of the item; null on a page read from its text layer",
+    )
+    flag: Literal["reader_disagreement", "placeholder", "deleted", "low_confidence"] | None = Field(
+        default=None,
+        description="reader_disagreement where the two readers differ; low_confidence where OCR read the item with a confidence under the threshold (a finding says so); placeholder for a printed « - », « – » or empty item (not a value: not in the `cards` lists); deleted for an item a correction says does not exist (not in the `cards` lists nor read); else null",
     )
     corrected: bool = Field(
         default=False,
