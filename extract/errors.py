@@ -17,3 +17,7 @@ class ScannedPdfError(PlanToDataError):
 
 class NotThePlanError(PlanToDataError):
     """The PDF has text but no project card."""
+
+
+class BuildLocked(PlanToDataError):
+    """Another build of the same output folder held its lock for longer than the build was told to wait."""

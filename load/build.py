@@ -1,18 +1,41 @@
-"""``make all``: a PDF of the plan to a validated DuckDB + Parquet dataset; the runner only wires stages."""
+"""``make all``: a PDF of the plan to a validated DuckDB + Parquet dataset; the runner only wires stages.
+
+A build holds the output folder's lock (``.OUT.lock`` beside it) from start to end, so builds of one folder
+run one after the other; it starts by removing what a killed build of that folder left (``.OUT.building-*``),
+writes the new dataset into a staging folder beside ``OUT``, and swaps the two in one atomic step
+(``load.write.swap_in``): at every instant ``OUT`` is a complete dataset, the old or the new. What libraries
+log while it runs is kept out of the terminal and written to ``OUT/build.log``; stderr gets one line per
+library that had something to say.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
-import shutil
+import logging
+import sys
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # What the dataset depends on besides the PDF: the code and the data it reads (labels, vocabulary, reference tables).
 CODE_FOLDERS = ("extract", "normalize", "schemas", "load")
+# The libraries that read the PDF: another release may read it differently.
+READING_LIBRARIES = ("pypdfium2", "pdfminer.six", "pdfplumber", "camelot-py")
+# Settings that change how a build runs or what it prints, never its data: not part of the build key.
+RUN_SETTINGS = frozenset({"progress", "workers", "ocr_cache"})
 BUILD_INFO = "build.json"
+BUILD_LOG = "build.log"
+# How long a build waits for another build of the same folder to finish before giving up (seconds).
+LOCK_TIMEOUT = 3600.0
+# The folder's lock and the details of a build that failed, beside the folder (« .clean.lock »…).
+LOCK_SUFFIX = ".lock"
+FAILED_LOG_SUFFIX = ".failed-build.log"
+# Loggers whose messages go to stderr as they come (the build's own progress is printed, not logged).
+QUIET_LOGGERS_LEVEL = logging.WARNING
 
 
 @dataclass
@@ -24,10 +47,18 @@ class Summary:
     out: Path
     cached: bool = False
     corrections: dict[str, int] | None = None  # rows of the corrections file by status
+    unreadable_pages: int = 0  # pages that could not be read (findings of kind page_unreadable)
+
+    @property
+    def complete(self) -> bool:
+        """Every page of the PDF was read."""
+        return not self.unreadable_pages
 
     def line(self) -> str:
         state = "up to date" if self.cached else "built"
         line = f"{self.out}: {state} — {self.cards} cards, {self.items} items, {self.findings} findings, {self.rejected} rejected"
+        if self.unreadable_pages:
+            line += f", {self.unreadable_pages} pages unreadable"
         if self.corrections:
             line += " — corrections: " + ", ".join(
                 f"{count} {status}" for status, count in sorted(self.corrections.items())
@@ -53,58 +84,203 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def key_settings(settings: dict) -> dict:
+    """The extraction settings that change the data: every field of ``ExtractSettings`` with its default filled
+    in (so that an option given as its default does not rebuild), without the run settings (progress…)."""
+    from extract.settings import ExtractSettings
+
+    return ExtractSettings.resolve(settings).model_dump(exclude=set(RUN_SETTINGS))
+
+
+def library_versions() -> dict[str, str]:
+    versions = {}
+    for name in READING_LIBRARIES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return versions
+
+
 def build_key(pdf: Path, settings: dict, corrections: Path | None = None) -> str:
-    """The PDF, the code, the settings and the corrections file: a change of any of them rebuilds."""
+    """The PDF, the code (with its reference data and the reading libraries' versions), the extraction
+    settings and the corrections file: a change of any of them rebuilds; nothing else does (``-q``…)."""
     corrected = file_hash(corrections) if corrections is not None and corrections.is_file() else "no corrections"
-    return hashlib.sha256(
-        f"{file_hash(pdf)}|{code_version()}|{json.dumps(settings, sort_keys=True)}|{corrected}".encode()
-    ).hexdigest()
+    parts = [
+        file_hash(pdf),
+        code_version(),
+        json.dumps(library_versions(), sort_keys=True),
+        json.dumps(key_settings(settings), sort_keys=True),
+        corrected,
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def cached_summary(out: Path, key: str) -> Summary | None:
     info_path = out / BUILD_INFO
     if not info_path.is_file() or not (out / "plan.duckdb").is_file():
         return None
-    info = json.loads(info_path.read_text(encoding="utf-8"))
-    if info.get("key") != key:
+    try:
+        info = json.loads(info_path.read_text(encoding="utf-8"))
+        if info.get("key") != key:
+            return None
+        return Summary(
+            info["cards"],
+            info["items"],
+            info["findings"],
+            info["rejected"],
+            out,
+            cached=True,
+            corrections=info.get("corrections"),
+            unreadable_pages=len(info["unreadable_pages"]),
+        )
+    except (ValueError, KeyError, TypeError):  # a build.json of another version: rebuild
         return None
-    return Summary(
-        info["cards"],
-        info["items"],
-        info["findings"],
-        info["rejected"],
-        out,
-        cached=True,
-        corrections=info.get("corrections"),
-    )
 
 
-def build(pdf: Path, out: Path, settings: dict, force: bool = False, corrections: Path | None = None) -> Summary:
-    """``corrections``: the corrections file (``load.corrections``); None or a missing file, no corrections."""
+class LogRecords(logging.Handler):
+    """Every record logged during the build, kept for ``build.log`` instead of reaching the terminal."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[tuple[str, str, str]] = []  # (logger, level, message)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:
+            message = str(record.msg)
+        name = record.name
+        if name == "extract.pdf.workers" and ": " in message:  # a worker's record: its own logger first
+            name, message = message.split(": ", 1)
+        self.records.append((name, record.levelname, message))
+
+    def lines(self) -> list[str]:
+        return [f"{level} {name}: {message}" for name, level, message in self.records]
+
+    def kinds(self) -> Counter:
+        """Records by the library that logged them (its top-level logger name)."""
+        return Counter(name.split(".")[0] for name, _, _ in self.records)
+
+
+@contextmanager
+def captured_logs():
+    """Route every logger (and ``warnings``) to one ``LogRecords`` for the duration of the build."""
+    root = logging.getLogger()
+    handler, level = LogRecords(), root.level
+    root.addHandler(handler)
+    root.setLevel(QUIET_LOGGERS_LEVEL)
+    logging.captureWarnings(True)
+    try:
+        yield handler
+    finally:
+        logging.captureWarnings(False)
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+def report_logs(log: LogRecords, where: Path) -> None:
+    """One line on stderr per library that logged something, pointing to the file with the details."""
+    for name, count in sorted(log.kinds().items()):
+        first = next(message for logger, _, message in log.records if logger.split(".")[0] == name)
+        print(f"note: {count} messages from {name} (first: {first[:80]!r}); details in {where}", file=sys.stderr)
+
+
+def lock_path(out: Path) -> Path:
+    return out.parent / f".{out.name}{LOCK_SUFFIX}"
+
+
+@contextmanager
+def output_lock(out: Path, timeout: float):
+    """The output folder's lock: a second build says it waits, then waits up to ``timeout`` seconds."""
+    from filelock import FileLock, Timeout
+
+    from extract.errors import BuildLocked
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    path = lock_path(out)
+    lock = FileLock(str(path))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        print(
+            f"waiting for another build of {out} to finish (lock {path}, up to {timeout:g} s)",
+            file=sys.stderr,
+            flush=True,
+        )
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            raise BuildLocked(
+                f"{out}: another build of this folder still runs after {timeout:g} s (lock {path}); try again later"
+            ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def build(
+    pdf: Path,
+    out: Path,
+    settings: dict,
+    force: bool = False,
+    corrections: Path | None = None,
+    lock_timeout: float = LOCK_TIMEOUT,
+) -> Summary:
+    """``corrections``: the corrections file (``load.corrections``); None or a missing file, no corrections.
+    ``lock_timeout``: how long to wait for another build of ``out`` (``BuildLocked`` after it)."""
     from extract.pdf import check_file
     from load.corrections import read_corrections
+    from load.write import clean_leftovers
 
     check_file(pdf)
     fixes = read_corrections(corrections)  # a bad file stops here, before anything is written
-    key = build_key(pdf, settings, corrections)
-    if not force:
-        cached = cached_summary(out, key)
-        if cached:
-            return cached
+    with output_lock(out, lock_timeout):
+        clean_leftovers(out)
+        key = build_key(pdf, settings, corrections)
+        if not force:
+            cached = cached_summary(out, key)
+            if cached:
+                return cached
+        with captured_logs() as log:
+            try:
+                summary = write_dataset(pdf, out, settings, corrections, fixes, key, log)
+            except BaseException:
+                failed = out.parent / f".{out.name}{FAILED_LOG_SUFFIX}"
+                try:
+                    failed.write_text("".join(line + "\n" for line in log.lines()), encoding="utf-8")
+                except OSError:
+                    pass
+                raise
+        report_logs(log, out / BUILD_LOG)
+        return summary
+
+
+def write_dataset(
+    pdf: Path, out: Path, settings: dict, corrections: Path | None, fixes: list, key: str, log: LogRecords
+) -> Summary:
     # Imported here so that an up-to-date check stays fast.
+    from extract.model import Finding
     from extract.run import extract_plan
+    from load import write
     from load.corrections import correct_extraction
-    from load.printed import read_printed
+    from load.printed import PrintedPages, read_printed
     from load.tables import extraction_to_rows, validate_rows, with_corrections
-    from load.write import replace_folder, staging_folder, write_duckdb, write_parquet
 
     extraction, item_outcomes = correct_extraction(extract_plan(pdf, settings), fixes)
-    printed = read_printed(pdf)
-    rows = validate_rows(with_corrections(extraction_to_rows(extraction, printed), fixes, item_outcomes, printed))
-    staging = staging_folder(out)
     try:
-        write_parquet(rows, staging)
-        write_duckdb(staging)
+        printed = read_printed(pdf)
+    except Exception as error:  # printed page numbers are context: without them the cards are still whole
+        printed = PrintedPages()
+        message = f"printed page numbers and chapter headings not read ({type(error).__name__}: {error})"
+        extraction.findings.append(Finding("printed_pages_unread", None, None, None, message))
+    rows = validate_rows(with_corrections(extraction_to_rows(extraction, printed), fixes, item_outcomes, printed))
+    unreadable = sorted(row["page"] for row in rows["findings"] if row["kind"] == "page_unreadable")
+    staging = write.staging_folder(out)
+    try:
+        write.write_parquet(rows, staging)
+        write.write_duckdb(staging)
         statuses = dict(Counter(row["status"] for row in rows["corrections"]))
         summary = Summary(
             len(rows["cards"]),
@@ -113,14 +289,17 @@ def build(pdf: Path, out: Path, settings: dict, force: bool = False, corrections
             len(rows["rejected"]),
             out,
             corrections=statuses,
+            unreadable_pages=len(unreadable),
         )
         info = {"key": key, "pdf": str(pdf), "pdf_sha256": file_hash(pdf), "pages": extraction.page_count,
                 "verified_pages": len(extraction.verified_pages), "cards": summary.cards, "items": summary.items,
                 "findings": summary.findings, "rejected": summary.rejected, "corrections": statuses,
+                "unreadable_pages": unreadable,
                 "corrections_file": str(corrections) if corrections is not None and corrections.is_file() else None}  # fmt: skip
-        (staging / BUILD_INFO).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        replace_folder(staging, out)
+        write.write_text(staging / BUILD_INFO, json.dumps(info, indent=2, ensure_ascii=False) + "\n")
+        write.write_text(staging / BUILD_LOG, "".join(line + "\n" for line in log.lines()))
+        write.swap_in(staging, out)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        write.remove_folder(staging)
         raise
     return summary

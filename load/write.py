@@ -1,9 +1,18 @@
-"""Write validated rows as Parquet files and one DuckDB database, into a temporary folder that replaces the
-output folder only once everything is written."""
+"""Write validated rows as Parquet files and one DuckDB database, into a staging folder that replaces the
+output folder only once everything is written.
+
+Every step that changes the file system (each file written, each rename, each removal) first calls
+``filesystem_step`` with what it is about to do: a no-op, which the fault-injection tests replace to stop a
+build at each step in turn. The staging folder is swapped with the output folder in one atomic step
+(``renameat2`` with ``RENAME_EXCHANGE`` on Linux), so that the output folder is at every instant a complete
+dataset, the old or the new; then the old one is removed. A build killed on the way leaves a
+``.OUT.building-*`` folder beside it, which the next build of that folder removes first.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shutil
 import types
@@ -143,10 +152,15 @@ def table_schema(table: str) -> pa.Schema:
     return pa.schema([pa.field(name, arrow_type(hints[name], field)) for name, field in model.model_fields.items()])
 
 
+def filesystem_step(what: str) -> None:
+    """Called before each change to the file system, with what it is about to do (see the module's docstring)."""
+
+
 def write_parquet(rows: dict[str, list[dict]], folder: Path) -> None:
     for table, table_rows in rows.items():
         schema = table_schema(table)
         quantized = [quantize(row, schema) for row in table_rows]
+        filesystem_step(f"write {table}.parquet")
         pq.write_table(pa.Table.from_pylist(quantized, schema=schema), folder / f"{table}.parquet", compression="zstd")
 
 
@@ -216,6 +230,7 @@ def table_description(table: str) -> str:
 def write_duckdb(folder: Path) -> None:
     import duckdb
 
+    filesystem_step(f"write {DATABASE}")
     connection = duckdb.connect(str(folder / DATABASE))
     try:
         for table in TABLES:  # in order: a table after those its foreign keys point to
@@ -230,28 +245,106 @@ def write_duckdb(folder: Path) -> None:
         connection.close()
 
 
-def replace_folder(built: Path, out: Path) -> None:
-    """Swap the new folder in: the old dataset stays whole until the new one is complete."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if (out / ".gitkeep").exists():
-        (built / ".gitkeep").touch()  # the repository keeps the empty folder
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        os.rename(out, old)
+# The prefix of a staging folder beside OUT: « .clean.building-<pid> ».
+STAGING = ".{name}.building-"
+# Linux renameat2 flag: swap the two paths atomically; AT_FDCWD: paths relative to the working folder.
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def write_text(path: Path, text: str) -> None:
+    filesystem_step(f"write {path.name}")
+    path.write_text(text, encoding="utf-8")
+
+
+def sync_folder(folder: Path) -> None:
+    """Every file of the folder and the folder itself on disk, before the folder is swapped in."""
+    for path in folder.iterdir():
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+    descriptor = os.open(folder, os.O_RDONLY)
     try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one atomic step; False where the system cannot (not Linux, or a file system
+    without RENAME_EXCHANGE)."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(error, os.strerror(error), str(second))
+
+
+def swap_in(built: Path, out: Path) -> None:
+    """Put the built folder at ``out``: the old dataset stays whole at ``out`` until the new one is there.
+    The old one ends at the staging path and is removed; if that fails, the next build removes it."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise FileExistsError(f"{out} is not a folder; give another --out")
+    if (out / ".gitkeep").exists():
+        filesystem_step("write .gitkeep")
+        (built / ".gitkeep").touch()  # the repository keeps the empty folder
+    sync_folder(built)
+    filesystem_step(f"swap {built.name} with {out.name}")
+    if not out.exists():
         os.rename(built, out)
-    except OSError:
-        if old.exists():
+    elif not exchange(built, out):
+        # no atomic swap here: two renames, with a moment between them when ``out`` is absent
+        old = built.with_name(built.name + ".old")
+        os.rename(out, old)
+        try:
+            os.rename(built, out)
+        except OSError:
             os.rename(old, out)
-        raise
-    if old.exists():
-        shutil.rmtree(old)
+            raise
+        built = old
+    remove_folder(built)
+
+
+def remove_folder(folder: Path) -> None:
+    """Remove a folder; a failure leaves it for the next build's ``clean_leftovers``."""
+    if not folder.exists():
+        return
+    try:
+        filesystem_step(f"remove {folder.name}")
+        shutil.rmtree(folder)
+    except OSError:
+        pass
+
+
+def leftovers(out: Path) -> list[Path]:
+    """What killed builds of ``out`` left beside it: their staging folders (a new dataset half written, or
+    the old one swapped out and not yet removed)."""
+    return sorted(out.parent.glob(STAGING.format(name=out.name) + "*"))
+
+
+def clean_leftovers(out: Path) -> list[Path]:
+    """Remove the leftovers of killed builds of ``out`` (the caller holds the folder's lock); returns them."""
+    found = leftovers(out)
+    for folder in found:
+        remove_folder(folder)
+    return found
 
 
 def staging_folder(out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
-    folder = out.parent / f".{out.name}.building-{os.getpid()}"
+    folder = out.parent / (STAGING.format(name=out.name) + str(os.getpid()))
     if folder.exists():
-        shutil.rmtree(folder)
+        remove_folder(folder)
+    filesystem_step(f"create {folder.name}")
     folder.mkdir()
     return folder

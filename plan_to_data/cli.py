@@ -8,8 +8,10 @@
     plan-to-data bench [--out MD] …         # the pipeline against pdfplumber, camelot, tabula, unstructured (bench/)
 
 Bad input — a usage error, a missing or damaged PDF, a dataset folder without a dataset — ends with one line
-on stderr and exit status 2, never a traceback; an unexpected error ends with one line and status 3, the
-previous dataset or site untouched. ``check``, ``robustness`` and ``bench`` read the golden set and draw the
+on stderr and exit status 2, never a traceback; a dataset written with pages that could not be read
+(``page_unreadable`` findings) exits 3; an unexpected error ends with one line and status 4, the previous
+dataset or site untouched; a build that waited ``--lock-timeout`` seconds for another build of the same folder
+ends with one line and status 5. ``check``, ``robustness`` and ``bench`` read the golden set and draw the
 plan again: they need a development checkout (``git clone`` + ``make setup``) and say so in one line elsewhere.
 
 argparse rather than click: every module of the project already parses its options with it, the robustness
@@ -24,14 +26,18 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from extract.errors import PlanToDataError
+from extract.errors import BuildLocked, PlanToDataError
 
 PROG = "plan-to-data"
-# Exit statuses: bad input (usage, a PDF or dataset that cannot be used), and an unexpected error.
+# Exit statuses: bad input (usage, a PDF or dataset that cannot be used); a dataset written with pages that
+# could not be read (page_unreadable findings); an unexpected error; another build of the folder still running.
 EXIT_BAD_INPUT = 2
-EXIT_ERROR = 3
+EXIT_UNREADABLE_PAGES = 3
+EXIT_ERROR = 4
+EXIT_LOCKED = 5
 EXIT_INTERRUPTED = 130
 DEFAULT_OUT = Path("data/clean")
+LOCK_TIMEOUT = 3600.0  # seconds (load.build.LOCK_TIMEOUT; not imported, to keep --help fast)
 VERIFY_CHOICES = ("off", "uncertain", "all")
 READER_CHOICES = ("pdfium", "pdfplumber")
 # What a development checkout has that the installed package does not: the measuring tools, the golden set.
@@ -88,9 +94,10 @@ def run_build(args: argparse.Namespace) -> int:
     from load.corrections import DEFAULT_PATH
 
     settings = {"verify": args.verify, "progress": not args.quiet, "reader": args.reader}
-    summary = build(args.pdf, args.out, settings, force=args.force, corrections=args.corrections or DEFAULT_PATH)
+    summary = build(args.pdf, args.out, settings, force=args.force, corrections=args.corrections or DEFAULT_PATH,
+                    lock_timeout=args.lock_timeout)  # fmt: skip
     print(summary.line())
-    return 0
+    return 0 if summary.complete else EXIT_UNREADABLE_PAGES
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -193,6 +200,8 @@ def parser() -> Parser:
     )
     build.add_argument("--corrections", type=Path, default=None,
                        help="corrections file (default: data/corrections.csv of the checkout; a missing file means no corrections)")  # fmt: skip
+    build.add_argument("--lock-timeout", type=float, default=LOCK_TIMEOUT, metavar="SECONDS",
+                       help=f"how long to wait for another build of the same OUT (default: {LOCK_TIMEOUT:g})")  # fmt: skip
     build.set_defaults(run=run_build)
 
     export = commands.add_parser("export", help="write OUT/export/<table>.csv and OUT/export/plan.xlsx from a built dataset",
@@ -261,6 +270,9 @@ def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
     """``run(args)``, every error turned into one line on stderr and an exit status."""
     try:
         return run(args)
+    except BuildLocked as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_LOCKED
     except PlanToDataError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
