@@ -510,16 +510,11 @@ def band_owners(
 
 
 def ruled_rows(page: PageLayout, marks: list[Mark]) -> bool:
-    """Does a rule run between two of the card's labels on this page (a table ruled between its rows)?"""
-    labels = [mark for mark in marks if mark.pair is None]
-    if not labels:
-        return False
-    first_row = [mark for mark in labels if mark.row == labels[0].row]
-    last_row = [mark for mark in labels if mark.row == labels[-1].row]
-    if labels[0].row == labels[-1].row:
-        # one row's label (maybe wrapped) on the page: a rule below it says the table is ruled
-        return any(first_row[-1].bottom < y for y, x0, x1 in page.h_rulings)
-    return any(first_row[-1].bottom < y < last_row[0].top for y, x0, x1 in page.h_rulings)
+    """Does a rule run between the card's lines on this page (a table ruled between its rows), not only
+    around them (a frame)?"""
+    ordered = sorted(marks, key=lambda mark: mark.top)
+    middles = [(mark.top + mark.bottom) / 2 for mark in ordered]
+    return any(upper < y < lower for upper, lower in zip(middles, middles[1:]) for y, x0, x1 in page.h_rulings)
 
 
 def paragraph_gap(stream: list[StreamLine]) -> float:
