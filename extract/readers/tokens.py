@@ -28,10 +28,17 @@ BULLET_TOKENS = frozenset(
     {">", "»", ">>", "»>", ">»", "»»", "+", "*", "•", "·", "°", "o", "O", "e", "©", "®", "¢", "=", "~", "v", "Y",
      "¥", "#", "►", "▶", "➢", "‣", "◦", "▪", "■", "□", "✓", "✔", "Ÿ", "<", "@", "&", "§"}
 )  # fmt: skip
-# Characters a bullet glued to its word is read as (a word never starts with one of these followed by a letter).
-GLUED_BULLETS = frozenset(">»+*•·©®¢►▶➢▪■□✓✔")
+# Marks a bullet glyph is read as, alone or in a run (➢ often comes as « -__ », « -_ », « _ »).
+BULLET_MARKS = frozenset("-_=~>»+*•·°¢©®<►▶➢▪■□✓✔#&§")
+# Marks that, glued to the start of a word, are a bullet (« »Assurer », « __Implémentation »); a single « - »
+# glued to a word is the word's own.
+GLUED_BULLETS = BULLET_MARKS - {"-"}
+# A gap wider than this many em opens a new cell (extract.settings.cell_gap_em's default).
+CELL_GAP_EM = 0.8
+# A glued bullet split off its word is set this many em before it (more than the word gap of the layout).
+GLUED_GAP_EM = 0.2
 # A bullet token is no wider than this many em.
-BULLET_MAX_WIDTH_EM = 1.2
+BULLET_MAX_WIDTH_EM = 1.6
 # Marks a rule is read as, where the token stands on a rule.
 RULE_MARKS = frozenset("|_[]{}()!/\\—–-=~¦lI1‘’'\".,:;")
 # A token stands on a rule when the rule passes within this many points of its box.
@@ -88,7 +95,35 @@ def baseline(words: list[OcrWord]) -> float:
 
 
 def bullet_token(word: OcrWord, size: float) -> bool:
-    return word.text in BULLET_TOKENS and word.x1 - word.x0 <= BULLET_MAX_WIDTH_EM * size
+    text = word.text
+    marks = text in BULLET_TOKENS or (len(text) > 1 and all(char in BULLET_MARKS for char in text))
+    return marks and word.x1 - word.x0 <= BULLET_MAX_WIDTH_EM * size
+
+
+def glued_bullet(text: str) -> int:
+    """The length of a bullet glued to the start of a word (0 for none): a run of bullet marks before a letter,
+    of marks that are not a word's own (« - » alone is)."""
+    run = 0
+    while run < len(text) and text[run] in BULLET_MARKS:
+        run += 1
+    if run == 0 or run == len(text):
+        return 0
+    if text[run].isalpha():
+        return run if run > 1 or text[0] in GLUED_BULLETS else 0
+    return run if text[run].isdigit() and run > 1 else 0
+
+
+def starts_cell(words: list[OcrWord], position: int, size: float, page: OcrPage) -> bool:
+    """Does the word open a line of text as the layout will cut it: first of its tesseract line, or after a gap
+    wider than a cell gap, or after a rule (tesseract's line may run across a label and its value)?"""
+    if position == 0:
+        return True
+    previous, word = words[position - 1], words[position]
+    if word.x0 - previous.x1 > CELL_GAP_EM * size:
+        return True
+    return any(
+        previous.x1 <= x <= word.x0 and top <= word.bottom and word.top <= bottom for x, top, bottom in page.v_rules
+    )
 
 
 def place_words(page: OcrPage) -> tuple[list[PlacedWord], float]:
@@ -106,14 +141,19 @@ def place_words(page: OcrPage) -> tuple[list[PlacedWord], float]:
         top = bottom - size
         for position, word in enumerate(words):
             text = word.text
-            if position == 0 and bullet_token(word, size):
+            opens = starts_cell(words, position, size, page)
+            if opens and bullet_token(word, size):
                 placed.append(PlacedWord(OCR_BULLET, word.x0, top, word.x1, bottom, word.confidence))
                 continue
-            if position == 0 and len(text) > 1 and text[0] in GLUED_BULLETS and text[1].isalpha():
-                # the glyph takes its share of the box, the word the rest, a space apart
+            glued = glued_bullet(text) if opens else 0
+            if glued:
+                # the glyph takes its share of the box, the word the rest, a gap apart
                 share = (word.x1 - word.x0) / len(text)
-                placed.append(PlacedWord(OCR_BULLET, word.x0, top, word.x0 + share * 0.6, bottom, word.confidence))
-                placed.append(PlacedWord(text[1:], word.x0 + share, top, word.x1, bottom, word.confidence))
+                split = word.x0 + glued * share
+                placed.append(
+                    PlacedWord(OCR_BULLET, word.x0, top, split - GLUED_GAP_EM * size, bottom, word.confidence)
+                )
+                placed.append(PlacedWord(text[glued:], split, top, word.x1, bottom, word.confidence))
                 continue
             placed.append(PlacedWord(text, word.x0, top, word.x1, bottom, word.confidence))
     return placed, size
