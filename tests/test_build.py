@@ -460,7 +460,6 @@ def bad_inputs(tmp_path_factory, scanned_pdf) -> dict[str, tuple[Path, str]]:
         ),
         "truncated": (folder / "truncated.pdf", ""),
         "corrupt": (folder / "corrupt.pdf", ""),
-        "scan": (scanned_pdf, "scan"),
         "not the plan": (
             reportlab_pdf(folder / "letter.pdf", "Rabat, le 3 mars 2025. Objet : convocation."),
             "not an action plan",
@@ -469,7 +468,7 @@ def bad_inputs(tmp_path_factory, scanned_pdf) -> dict[str, tuple[Path, str]]:
 
 
 @pytest.mark.parametrize(
-    "case", ["missing", "folder", "not a PDF", "empty", "encrypted", "truncated", "corrupt", "scan", "not the plan"]
+    "case", ["missing", "folder", "not a PDF", "empty", "encrypted", "truncated", "corrupt", "not the plan"]
 )
 def test_bad_input_gets_one_line_and_a_non_zero_exit(case, bad_inputs, tmp_path) -> None:
     path, words = bad_inputs[case]
