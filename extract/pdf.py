@@ -48,6 +48,9 @@ FALLBACK_PAGE_SIZE = (595.0, 842.0)
 GARBAGE_SHARE = 0.5
 GARBAGE_MIN_CHARS = 20
 GARBAGE_CATEGORIES = {"Cc", "Co", "Cn", "Cs"}
+# A page with this many control characters in its text has a damaged content stream or font.
+CONTROL_CATEGORIES = {"Cc"}
+MAX_CONTROL_CHARS = 3
 # What the first pages of the plan print: a card header, or a mark of the plan (folded: no accents, lower case).
 PLAN_MARKS = re.compile(
     r"sous[\s-]*projet|plan d.actions?|chu ibn sina|\bchuis\b|liste des (?:sous[\s-]*)?projets|fiches? projets?"
@@ -178,20 +181,75 @@ def garbage_share(layout: PageLayout) -> float:
     return bad / len(chars)
 
 
+def control_chars(layout: PageLayout) -> int:
+    """Control characters in the page's text: no text prints them; a damaged content stream or font does."""
+    return sum(1 for line in layout.lines for char in line.text if unicodedata.category(char) in CONTROL_CATEGORIES)
+
+
+# The content streams of each page of the documents open in this process (pdfminer), by path.
+_CONTENTS: dict[str, list] = {}
+
+
+def content_damage(path: str, number: int) -> str | None:
+    """Why the page's content streams cannot be decoded whole (a flipped byte in compressed data: the readers
+    decode what comes before it and drop the rest without a word), or None."""
+    import zlib
+
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    if path not in _CONTENTS:
+        _CONTENTS.clear()
+        handle = open(path, "rb")  # kept open with the document for the process's life
+        _CONTENTS[path] = list(PDFPage.create_pages(PDFDocument(PDFParser(handle))))
+    pages = _CONTENTS[path]
+    if number > len(pages):
+        return "page missing from the page tree"
+    contents = pages[number - 1].contents
+    for stream in contents if isinstance(contents, list) else [contents]:
+        stream = resolve1(stream)
+        filters = stream.get_filters() if hasattr(stream, "get_filters") else []
+        names = [getattr(name, "name", name) for name, _ in filters]
+        if names[:1] in (["FlateDecode"], ["Fl"]):
+            decoder = zlib.decompressobj()
+            try:
+                decoder.decompress(stream.rawdata)
+            except zlib.error as error:
+                return f"content stream damaged ({error})"
+            if not decoder.eof:
+                return "content stream damaged (compressed data cut short)"
+    return None
+
+
+def page_time_limit(settings: ExtractSettings) -> float:
+    """Seconds a page may take: ``page_timeout``, plus ``ocr_page_timeout`` where pages may be read by OCR
+    (tesseract has its own limit; this one is for a page stuck in the reader)."""
+    return settings.page_timeout + (settings.ocr_page_timeout if settings.ocr != "off" else 0.0)
+
+
 def read_one_page(reader: PageReader, number: int, settings: ExtractSettings) -> tuple[PageLayout, str | None]:
     """The page's layout and None, or an empty layout and why the page cannot be read."""
+    limit = page_time_limit(settings)
     try:
-        with time_limit(settings.page_timeout):
+        with time_limit(limit):
             layout = page_layout(reader, number, settings)  # the text layer, or OCR where the page has none
     except OcrUnavailable:
         raise  # a scan without tesseract: one line saying what to install
     except PageTimeout:
-        return empty_layout(number), f"timeout: more than {settings.page_timeout:g} s"
+        return empty_layout(number), f"timeout: more than {limit:g} s"
     except Exception as error:  # whatever a reader raises on a damaged page: the page is reported, not lost
         return empty_layout(number), f"{type(error).__name__}: {error}"
     share = garbage_share(layout)
-    if share >= GARBAGE_SHARE:
-        return empty_layout(number), f"text layer decodes to garbage ({share:.0%} of its characters are not text)"
+    if share >= GARBAGE_SHARE or control_chars(layout) >= MAX_CONTROL_CHARS:
+        return empty_layout(number), f"text layer decodes to garbage ({control_chars(layout)} control characters)"
+    try:
+        damaged = content_damage(str(reader.path), number)
+    except Exception:  # a page tree pdfminer cannot walk: the reader's text stands unchecked
+        damaged = None
+    if damaged:
+        return empty_layout(number), damaged
     return layout, None
 
 
@@ -329,7 +387,7 @@ def read_document(path: Path, settings: ExtractSettings | dict | None = None) ->
         while todo or running:
             while todo and len(running) < workers:
                 first, last = todo.pop(0)
-                deadline = time.monotonic() + CHUNK_START_ALLOWANCE + (last - first + 1) * settings.page_timeout
+                deadline = time.monotonic() + CHUNK_START_ALLOWANCE + (last - first + 1) * page_time_limit(settings)
                 running[pool.submit(read_chunk, str(path), first, last, settings)] = (first, last, deadline)
             timeout = max(0.0, min(deadline for _, _, deadline in running.values()) - time.monotonic())
             done, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
@@ -339,8 +397,8 @@ def read_document(path: Path, settings: ExtractSettings | dict | None = None) ->
                 error = future.exception()
                 if error is None:
                     take(future.result())
-                elif isinstance(error, InputError) and first == 1:
-                    raise error  # the document itself cannot be opened in a worker
+                elif isinstance(error, InputError):
+                    raise error  # the document cannot be opened in a worker, or a scan needs tesseract
                 else:
                     failed.append((first, last, f"{type(error).__name__}: {error}".rstrip(": ")))
             if not done:  # a chunk past its deadline: its worker is stuck in native code
@@ -348,7 +406,7 @@ def read_document(path: Path, settings: ExtractSettings | dict | None = None) ->
                 late = [(future, span) for future, span in running.items() if span[2] <= now]
                 for future, (first, last, _) in late:
                     running.pop(future)
-                    failed.append((first, last, f"timeout: more than {settings.page_timeout:g} s"))
+                    failed.append((first, last, f"timeout: more than {page_time_limit(settings):g} s"))
             if (
                 failed
                 and isinstance(pool, ProcessPoolExecutor)

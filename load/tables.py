@@ -566,6 +566,8 @@ def readable_cards(cards: list[Card], printed: PrintedPages) -> tuple[list[Card]
         page = card_page(card)
         if readable_code(card.code) is None:
             reason = f"card code « {card.code} » is not a card code"
+        elif not all(item.boxes for item in card.all_items()):
+            reason = f"card « {card.code} » has items without a position on the page"
         else:
             try:
                 card_to_row(card, printed, {})
@@ -574,6 +576,8 @@ def readable_cards(cards: list[Card], printed: PrintedPages) -> tuple[list[Card]
                 card_to_schedule_phases(card, printed)
                 card_to_targets(card, printed)
                 card_findings(card, printed)
+                people_rows([card], printed)
+                entity_rows([card], printed)
                 kept.append(card)
                 continue
             except Exception as error:  # a card no rule reads: rejected with its reason, the others go on

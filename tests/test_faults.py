@@ -1,0 +1,361 @@
+"""Faults: a build stopped at every file-system step (by an injected failure and by SIGKILL) leaves the output
+folder holding the old or the new dataset, whole; three builds of one folder at once run one after the other;
+unreadable cards and list rows become rejected rows; the build key ignores how a build runs; damaged copies
+of the plan end with named unreadable pages or one line; a foreign PDF of 2 000 pages is refused early."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extract.model import Box, Card, Extraction, Item, ListRow, Row
+from load import build as build_module
+from load import write as write_module
+from load.build import build, build_key
+from load.tables import extraction_to_rows, validate_rows
+from schemas.records import TABLES
+
+ROOT = Path(__file__).resolve().parents[1]
+RECONSTRUCTION = ROOT / "data/raw/plan_actions_2025.pdf"
+# Cards of the two datasets the consistency tests swap: the old holds the first ones, the new the next ones.
+OLD_CARDS, NEW_CARDS = slice(0, 6), slice(6, 14)
+
+
+def item(text: str, page: int = 1) -> Item:
+    return Item(text, [Box(page, 10, 10, 100, 20)])
+
+
+def card(code: str, title: str = "Un projet", page: int = 1) -> Card:
+    return Card(code, title, "Hôpital des Spécialités", "I.1", item(f"Sous Projet {code} : {title}", page), None,
+                [Row("Budget", "budget", [], [item("100 000 DH", page)])])  # fmt: skip
+
+
+def test_a_list_row_or_card_with_an_unreadable_code_is_rejected_not_fatal() -> None:
+    extraction = Extraction(
+        "plan.pdf",
+        3,
+        [card("FF 02", page=2), card("?? ??", "Illisible", page=3)],
+        [
+            ListRow("Liste", "FF O1", "Un projet illisible", None, 1, [Box(1, 0, 0, 1, 1)]),
+            ListRow("Liste", "FF 02", "Un projet", None, 1, [Box(1, 0, 0, 1, 1)]),
+        ],  # fmt: skip
+        [],
+    )
+    rows = validate_rows(extraction_to_rows(extraction))
+    assert [row["code"] for row in rows["cards"]] == ["FF-02"]
+    rejected = {(row["table_name"], row["reason"]) for row in rows["rejected"]}
+    assert ("list_entries", "list row code « FF O1 » is not a card code") in rejected
+    assert ("cards", "card code « ?? ?? » is not a card code") in rejected
+    kinds = {(row["kind"], row["page"]) for row in rows["findings"]}
+    assert {("unparseable_list_row", 1), ("unparseable_card", 3)} <= kinds
+    assert [row["code_printed"] for row in rows["list_entries"]] == ["FF 02"]
+
+
+def test_the_build_key_ignores_progress_and_workers_but_not_extraction_settings() -> None:
+    base = build_key(RECONSTRUCTION, {"verify": "off"})
+    assert build_key(RECONSTRUCTION, {"verify": "off", "progress": True, "workers": 1}) == base
+    assert build_key(RECONSTRUCTION, {"verify": "off", "reader": "pdfium"}) == base  # the default, given
+    assert build_key(RECONSTRUCTION, {"verify": "all"}) != base
+    assert build_key(RECONSTRUCTION, {"verify": "off", "paragraph_gap": 0.6}) != base
+
+
+# --- crash consistency ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def extraction() -> Extraction:
+    from extract.run import extract_plan
+
+    return extract_plan(RECONSTRUCTION, {"verify": "off"})
+
+
+def with_cards(extraction: Extraction, cards: slice) -> Extraction:
+    return Extraction(extraction.source, extraction.page_count, extraction.cards[cards], [], [])
+
+
+def fingerprint(out: Path) -> dict[str, str]:
+    """Every file of the dataset and its SHA-256; the database opened and its tables counted."""
+    connection = duckdb.connect(str(out / "plan.duckdb"), read_only=True)
+    try:
+        tables = {name for (name,) in connection.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        assert set(TABLES) <= tables
+        cards = connection.execute("SELECT count(*) FROM cards").fetchone()[0]
+    finally:
+        connection.close()
+    # build.json without its key: the key follows the code, which may change between two builds of a test
+    info = json.loads((out / "build.json").read_text(encoding="utf-8"))
+    info.pop("key")
+    files = {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(out.iterdir())
+        if path.name != "build.json"
+    }
+    return {"cards": str(cards), "build.json": json.dumps(info, sort_keys=True), **files}
+
+
+def build_with(extraction: Extraction, out: Path, monkeypatch) -> None:
+    monkeypatch.setattr("extract.run.extract_plan", lambda pdf, settings: extraction)
+    build(RECONSTRUCTION, out, {"verify": "off"}, force=True)
+
+
+@pytest.mark.slow
+def test_a_build_failing_at_any_file_system_step_leaves_the_old_or_the_new_dataset(
+    extraction, tmp_path, monkeypatch
+) -> None:
+    out = tmp_path / "clean"
+    old, new = with_cards(extraction, OLD_CARDS), with_cards(extraction, NEW_CARDS)
+    build_with(old, out, monkeypatch)
+    old_print = fingerprint(out)
+    steps: list[str] = []
+    monkeypatch.setattr(write_module, "filesystem_step", steps.append)
+    build_with(new, out, monkeypatch)
+    new_print = fingerprint(out)
+    assert old_print != new_print
+    assert any(step.startswith("swap") for step in steps) and any(step.startswith("remove") for step in steps)
+    assert sum(step.startswith("write") for step in steps) >= len(TABLES) + 3  # tables, database, build.json, log
+    outcomes = []
+    for stop in range(len(steps)):
+        build_with(old, out, monkeypatch)  # back to the old dataset
+        monkeypatch.setattr(write_module, "filesystem_step", failing_at(stop))
+        failed = False
+        try:
+            build_with(new, out, monkeypatch)
+        except InjectedFault:
+            failed = True
+        now = fingerprint(out)
+        assert now in (old_print, new_print), steps[stop]
+        outcomes.append((steps[stop], failed, now == new_print))
+        monkeypatch.setattr(write_module, "filesystem_step", lambda what: None)
+    # up to the swap the old dataset stays; from the swap on the new one is there (a failed removal after it
+    # leaves a leftover, not a failed build)
+    swap = next(index for index, step in enumerate(steps) if step.startswith("swap"))
+    assert [is_new for _, _, is_new in outcomes] == [False] * (swap + 1) + [True] * (len(steps) - swap - 1)
+    build_with(new, out, monkeypatch)
+    assert write_module.leftovers(out) == []
+
+
+class InjectedFault(OSError):
+    pass
+
+
+def failing_at(stop: int):
+    count = iter(range(10**6))
+
+    def step(what: str) -> None:
+        if next(count) == stop:
+            raise InjectedFault(f"injected at {what}")
+
+    return step
+
+
+DRIVER = textwrap.dedent(
+    """
+    import os, pickle, signal, sys, time
+    from pathlib import Path
+    sys.path.insert(0, {root!r})
+    import load.write
+    from load.build import build
+    extraction = pickle.loads(Path(sys.argv[1]).read_bytes())
+    out, kill_at, pause = Path(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+    journal = Path(sys.argv[5]) if len(sys.argv) > 5 else None
+    count = [0]
+    def step(what):
+        if journal:
+            with journal.open("a") as handle:
+                handle.write(f"{{os.getpid()}} {{what}}\\n")
+        time.sleep(pause)
+        if count[0] == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        count[0] += 1
+    load.write.filesystem_step = step
+    import extract.run
+    extract.run.extract_plan = lambda pdf, settings: extraction
+    print(build(Path({pdf!r}), out, {{"verify": "off"}}, force=True).line())
+    """
+).format(root=str(ROOT), pdf=str(RECONSTRUCTION))
+
+
+def driver(tmp_path: Path, extraction: Extraction, out: Path, kill_at: int, pause: float = 0.0,
+           journal: Path | None = None) -> subprocess.Popen:  # fmt: skip
+    script, data = tmp_path / "driver.py", tmp_path / f"extraction-{len(extraction.cards)}.pickle"
+    script.write_text(DRIVER, encoding="utf-8")
+    data.write_bytes(pickle.dumps(extraction))
+    argv = [sys.executable, str(script), str(data), str(out), str(kill_at), str(pause)] + (
+        [str(journal)] if journal else []
+    )
+    return subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.slow
+def test_a_build_killed_at_any_file_system_step_leaves_a_whole_dataset_and_its_leftovers_go(
+    extraction, tmp_path, monkeypatch
+) -> None:
+    out = tmp_path / "clean"
+    old, new = with_cards(extraction, OLD_CARDS), with_cards(extraction, NEW_CARDS)
+    build_with(old, out, monkeypatch)
+    old_print = fingerprint(out)
+    steps: list[str] = []
+    monkeypatch.setattr(write_module, "filesystem_step", steps.append)
+    build_with(new, out, monkeypatch)
+    new_print = fingerprint(out)
+    monkeypatch.setattr(write_module, "filesystem_step", lambda what: None)
+    seen = []
+    for kill_at in range(len(steps)):
+        build_with(old, out, monkeypatch)
+        process = driver(tmp_path, new, out, kill_at)
+        process.communicate(timeout=120)
+        assert process.returncode == -signal.SIGKILL
+        now = fingerprint(out)
+        assert now in (old_print, new_print), steps[kill_at]
+        seen.append(now == new_print)
+        if kill_at < len(steps) - 1:
+            assert write_module.leftovers(out), steps[kill_at]  # the killed build's staging folder is there
+    assert seen.count(False) >= 1 and seen.count(True) >= 1
+    build_with(new, out, monkeypatch)  # the next build starts by removing what the killed ones left
+    assert write_module.leftovers(out) == []
+    assert fingerprint(out) == new_print
+
+
+@pytest.mark.slow
+def test_a_real_build_killed_at_random_moments_leaves_a_whole_dataset(tmp_path) -> None:
+    out = tmp_path / "clean"
+    first = subprocess.run([sys.executable, "-m", "load", str(RECONSTRUCTION), "--out", str(out), "-q", "--verify", "off"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    before = fingerprint(out)
+    for delay in (0.5, 3.0, 6.0):
+        process = subprocess.Popen([sys.executable, "-m", "load", str(RECONSTRUCTION), "--out", str(out), "-q", "--verify", "off", "--force"],
+                                   cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+        now = fingerprint(out)
+        assert {name for name in now if name.endswith(".parquet")} == {
+            name for name in before if name.endswith(".parquet")
+        }
+        assert now["cards"] == before["cards"] == "180"
+
+
+def test_a_reader_holding_the_old_database_keeps_reading_it(extraction, tmp_path, monkeypatch) -> None:
+    out = tmp_path / "clean"
+    build_with(with_cards(extraction, OLD_CARDS), out, monkeypatch)
+    reader = duckdb.connect(str(out / "plan.duckdb"), read_only=True)
+    try:
+        build_with(with_cards(extraction, NEW_CARDS), out, monkeypatch)
+        assert reader.execute("SELECT count(*) FROM cards").fetchone()[0] == OLD_CARDS.stop - OLD_CARDS.start
+    finally:
+        reader.close()
+    fresh = duckdb.connect(str(out / "plan.duckdb"), read_only=True)
+    assert fresh.execute("SELECT count(*) FROM cards").fetchone()[0] == NEW_CARDS.stop - NEW_CARDS.start
+    fresh.close()
+
+
+# --- the lock -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_three_builds_of_one_folder_at_once_run_one_after_the_other(extraction, tmp_path) -> None:
+    out = tmp_path / "clean"
+    journal = tmp_path / "journal"
+    sizes = (4, 5, 6)
+    processes = [driver(tmp_path, with_cards(extraction, slice(0, size)), out, -1, 0.05, journal) for size in sizes]
+    results = [process.communicate(timeout=300) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0], results
+    waiting = [stderr for _, stderr in results if "waiting for another build" in stderr]
+    assert len(waiting) >= 2
+    # the journal of file-system steps: each build's steps in one block, never interleaved with another's
+    pids = [line.split()[0] for line in journal.read_text().splitlines()]
+    blocks = [pid for index, pid in enumerate(pids) if index == 0 or pids[index - 1] != pid]
+    assert len(blocks) == len(set(blocks)) == 3
+    cards = int(fingerprint(out)["cards"])
+    assert cards in sizes
+    assert write_module.leftovers(out) == []
+
+
+def test_a_build_waiting_longer_than_its_lock_timeout_ends_with_one_line(tmp_path) -> None:
+    from filelock import FileLock
+
+    out = tmp_path / "clean"
+    with FileLock(str(build_module.lock_path(out))):
+        result = subprocess.run([sys.executable, "-m", "load", str(RECONSTRUCTION), "--out", str(out), "-q", "--lock-timeout", "1"],
+                                cwd=ROOT, capture_output=True, text=True, timeout=120)  # fmt: skip
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 5
+    assert lines[0].startswith("waiting for another build of")
+    assert len(lines) == 2 and lines[1].startswith("error: ") and "try again later" in lines[1]
+    assert not out.exists()
+
+
+# --- unreadable pages, foreign PDFs ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_page_with_a_damaged_content_stream_is_named_and_the_build_exits_3(tmp_path) -> None:
+    from tools.fuzz_damaged import subset
+
+    source = subset(RECONSTRUCTION, 24, tmp_path / "source.pdf")
+    data = bytearray(source.read_bytes())
+    # the compressed content stream of page 20 (the first card page of the subset), damaged in its middle
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(source))
+    text = document[19].get_textpage().get_text_range()
+    document.close()
+    assert "Sous Projet" in text
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    with source.open("rb") as handle:
+        page = list(PDFPage.create_pages(PDFDocument(PDFParser(handle))))[19]
+        raw = resolve1(page.contents[0]).rawdata
+    start = bytes(data).index(raw) + len(raw) // 2
+    data[start : start + 8] = bytes(byte ^ 0x55 for byte in data[start : start + 8])
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(bytes(data))
+    out = tmp_path / "clean"
+    result = subprocess.run([sys.executable, "-m", "load", str(damaged), "--out", str(out), "-q", "--verify", "off"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert result.returncode == 3, result.stderr
+    assert "1 pages unreadable" in result.stdout
+    connection = duckdb.connect(str(out / "plan.duckdb"), read_only=True)
+    findings = connection.execute("SELECT page, message FROM findings WHERE kind = 'page_unreadable'").fetchall()
+    connection.close()
+    assert [page for page, _ in findings] == [20]
+    assert "content stream damaged" in findings[0][1]
+    again = subprocess.run([sys.executable, "-m", "load", str(damaged), "--out", str(out), "--verify", "off"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert again.returncode == 3 and "up to date" in again.stdout  # -q then no -q: not rebuilt, still incomplete
+
+
+@pytest.mark.slow
+def test_a_foreign_pdf_of_2000_pages_is_refused_after_its_first_pages(tmp_path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = tmp_path / "minutes.pdf"
+    drawing = canvas.Canvas(str(pdf), pagesize=A4)
+    for number in range(1, 2001):
+        drawing.drawString(72, 760, f"Compte rendu de la réunion du conseil, page {number}")
+        drawing.drawString(72, 740, "Ordre du jour : budget annuel, travaux, questions diverses.")
+        drawing.showPage()
+    drawing.save()
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "load", str(pdf), "--out", str(tmp_path / "clean"), "-q"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=600)  # fmt: skip
+    seconds = time.perf_counter() - start
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "not the plan" in result.stderr
+    assert seconds < 15
