@@ -471,8 +471,24 @@ def clear_row_gap(bands: list[Band], first: int, last: int, tolerance: float) ->
     return gaps[0][1]
 
 
+def row_gap(banded: list["PageBands"]) -> float | None:
+    """The gap between two rows of the card: the narrowest between two neighbouring labelled bands."""
+    gaps = [
+        lower.top - upper.bottom
+        for page in banded
+        for upper, lower in zip(page.bands, page.bands[1:])
+        if upper.label_rows and lower.label_rows
+    ]
+    return min(gaps) if gaps else None
+
+
 def band_owners(
-    bands: list[Band], ruled: bool, next_row: int | None, alignment: str | None, tolerance: float
+    bands: list[Band],
+    ruled: bool,
+    next_row: int | None,
+    alignment: str | None,
+    tolerance: float,
+    rows_gap: float | None = None,
 ) -> list[int | None]:
     """The row each band belongs to. A labelled band: its one label (None for several). In a ruled table an
     unlabelled band after the page's labels is a row whose label was carried to the next page (a row split by
@@ -494,6 +510,9 @@ def band_owners(
         following = labelled[1] if len(labelled) > 1 else None
         last = stretch_split(bands, labelled[0], following, alignment, labelled[0], tolerance) if following else len(bands) - 1
         split = clear_row_gap(bands, 0, labelled[0], tolerance)
+        before_label = bands[labelled[0]].top - bands[labelled[0] - 1].bottom
+        if split is None and rows_gap is not None and before_label >= rows_gap - tolerance:
+            split = labelled[0] - 1  # as wide as the gap between two rows: the row above goes on to here
         if split is None:
             split = page_top_split(bands, labelled[0], last) if alignment == "middle" else -1
         for index in range(split + 1, labelled[0]):
@@ -561,8 +580,9 @@ def card_alignment(banded: list[PageBands], document: str | None, settings: Extr
 def bands_to_rows(rows: list[RowLines], banded: list[PageBands], alignment: str | None, settings: ExtractSettings) -> list[RowLines]:
     """The rows with each value line given to the label its band faces."""
     owner: dict[int, int] = {}
+    rows_gap = row_gap(banded)
     for page in banded:
-        owners = band_owners(page.bands, page.ruled, page.next_row, alignment, settings.gap_tie_tolerance)
+        owners = band_owners(page.bands, page.ruled, page.next_row, alignment, settings.gap_tie_tolerance, rows_gap)
         for band, row in zip(page.bands, owners):
             if row is None:
                 continue
