@@ -23,7 +23,10 @@ from extract.settings import ExtractSettings
 from normalize.vocabulary import fold
 
 LABELS_YAML = Path(__file__).with_name("data") / "labels.yaml"
+DEFAULTS = ExtractSettings()
 CODE_PATTERN = re.compile(r"\d")
+# Longer than this, the text before « : » is a sentence, not a card code.
+MAX_CODE_LENGTH = 40
 CHAPTER_PATTERN = re.compile(r"^\s*(I{1,3}|IV)\s*\.\s*0?(\d{1,2})\b")
 
 
@@ -101,10 +104,13 @@ def body_size(stream: list[StreamLine]) -> float:
     return median(word.size for entry in stream for word in entry.line.words)
 
 
-def ruling_between(entry: StreamLine, upper: float, lower: float, x0: float, x1: float) -> bool:
+def ruling_between(
+    entry: StreamLine, upper: float, lower: float, x0: float, x1: float, settings: ExtractSettings = DEFAULTS
+) -> bool:
     """A horizontal rule between two heights, across some of x0..x1, on the entry's page."""
+    slack, overlap = settings.rule_position_tolerance, settings.rule_min_overlap
     return any(
-        upper - 0.5 <= y <= lower + 0.5 and min(x1, rx1) - max(x0, rx0) > 4 for y, rx0, rx1 in entry.page.h_rulings
+        upper - slack <= y <= lower + slack and min(x1, rx1) - max(x0, rx0) > overlap for y, rx0, rx1 in entry.page.h_rulings
     )
 
 
@@ -143,7 +149,7 @@ def stream_to_headers(stream: list[StreamLine]) -> list[Header]:
         text = " ".join(line.line.text for line in lines)
         text = _HEADER.sub("", text, count=1)
         code, colon, title = text.partition(":")
-        if not colon or not CODE_PATTERN.search(code) or len(code) > 40:
+        if not colon or not CODE_PATTERN.search(code) or len(code) > MAX_CODE_LENGTH:
             continue
         headers.append(Header(index, end, " ".join(code.split()), " ".join(title.split()), lines))
     for previous, header in zip([None, *headers], headers):
@@ -157,7 +163,7 @@ def continues_header(last: StreamLine, entry: StreamLine) -> bool:
     if entry.number != last.number or len(line.segments) > 1 or starts_label(line.segments[0].text):
         return False
     gap = line.top - last.line.bottom
-    if gap > 0.6 * (last.line.bottom - last.line.top):
+    if gap > DEFAULTS.wrap_gap_ratio * (last.line.bottom - last.line.top):
         return False
     return not ruling_between(entry, last.line.bottom, line.top, line.x0, line.x1)
 
@@ -178,7 +184,7 @@ def attach_section(stream: list[StreamLine], header: Header, previous: Header | 
         if upper.number != candidate.number or len(upper.line.segments) > 1:
             break
         gap = lines[0].line.top - upper.line.bottom
-        if gap > 0.6 * (upper.line.bottom - upper.line.top) or ruling_between(
+        if gap > DEFAULTS.wrap_gap_ratio * (upper.line.bottom - upper.line.top) or ruling_between(
             upper, upper.line.bottom, lines[0].line.top, upper.line.x0, upper.line.x1
         ):
             break
@@ -228,20 +234,21 @@ def card_lines_to_rows(
             value_x[entry.number] = value_column_x(page_lines) or fallback_x or entry.line.x0
         column = value_x[entry.number]
         line = entry.line
-        if line.size > 1.15 * size or _LIST_HEADING.match(fold(line.text)):
+        if line.size > settings.heading_size_ratio * size or _LIST_HEADING.match(fold(line.text)):
             # a heading or a summary list: the card is over
             if rows:
                 break
             continue
         segments = split_at_column(line.segments, column)
         first = segments[0]
-        in_label_zone = first.x0 < column - 2
+        slack = settings.column_tolerance
+        in_label_zone = first.x0 < column - slack
         untabled = bool(rows) and rows[-1].untabled and not starts_label(first.text)
-        if in_label_zone and first.x1 <= column + 2 and not untabled:
+        if in_label_zone and first.x1 <= column + slack and not untabled:
             label_text = first.text
             values = segments[1:]
             current = rows[-1] if rows else None
-            if current and continues_label(current, entry, label_text):
+            if current and continues_label(current, entry, label_text, settings):
                 current.label = join_label(current.label, label_text)
                 current.label_boxes.append(segment_box(entry.number, first))
                 current.label_bottom = line.bottom
@@ -250,9 +257,11 @@ def card_lines_to_rows(
                 continue
             row = RowLines(label_text, [segment_box(entry.number, first)], label_bottom=line.bottom, label_page=entry.number)
             if current:
-                move_lines_below_rule(current, row, entry)
+                move_lines_below_rule(current, row, entry, settings)
             # A lone known label at the left, with the card's rows already begun, may open untabled text.
-            row.untabled = not values and bool(rows) and label_field(label_text) is not None and first.x0 < column - 20
+            row.untabled = (
+                not values and bool(rows) and label_field(label_text) is not None and first.x0 < column - settings.untabled_indent
+            )
             if values:
                 row.lines.append((entry, values))
             if not rows:
@@ -269,7 +278,7 @@ def card_lines_to_rows(
             before_first_label.append((entry, segments))  # a value set beside the middle or foot of its label
         else:
             if rows:
-                if rows[-1].untabled and all(segments_[0].x0 >= column - 2 for _, segments_ in rows[-1].lines):
+                if rows[-1].untabled and all(segments_[0].x0 >= column - slack for _, segments_ in rows[-1].lines):
                     rows[-1].untabled = False  # a label alone on its line, its value in the value column
                 rows[-1].lines.append((entry, segments))
     for row in rows:
@@ -294,15 +303,15 @@ def split_at_column(segments: list[Segment], column: float) -> list[Segment]:
     return [Segment(left), Segment(right), *segments[1:]]
 
 
-def continues_label(current: RowLines, entry: StreamLine, text: str) -> bool:
+def continues_label(current: RowLines, entry: StreamLine, text: str, settings: ExtractSettings = DEFAULTS) -> bool:
     """« Entités » then « concernées » below it: one wrapped label, not two rows."""
     if entry.number != current.label_page:
         # a row broken across pages can carry the end of its label to the next page
         return label_field(current.label) is None and label_field(join_label(current.label, text)) is not None
     line = entry.line
-    if line.top - current.label_bottom > 0.8 * (line.bottom - line.top):
+    if line.top - current.label_bottom > settings.label_wrap_gap_ratio * (line.bottom - line.top):
         return False
-    if ruling_between(entry, current.label_bottom, line.top, line.segments[0].x0, line.segments[0].x1):
+    if ruling_between(entry, current.label_bottom, line.top, line.segments[0].x0, line.segments[0].x1, settings):
         return False
     if label_field(current.label) is not None:
         # « Indicateur » is a label, but « Indicateur » / « s » is a word broken by a narrow cell
@@ -312,13 +321,15 @@ def continues_label(current: RowLines, entry: StreamLine, text: str) -> bool:
     return starts_label(f"{current.label} {text}") or not starts_label(text)
 
 
-def move_lines_below_rule(previous: RowLines, row: RowLines, entry: StreamLine) -> None:
+def move_lines_below_rule(previous: RowLines, row: RowLines, entry: StreamLine, settings: ExtractSettings = DEFAULTS) -> None:
     """A value centred in a ruled row can start above its label: lines below the rule that opens the new
     row belong to it, not to the row above."""
     rules = [
         y
         for y, x0, x1 in entry.page.h_rulings
-        if previous.label_bottom <= y <= entry.line.top + 0.5 and x1 - x0 > 20 and previous.label_page == entry.number
+        if previous.label_bottom <= y <= entry.line.top + settings.rule_position_tolerance
+        and x1 - x0 > settings.row_rule_min_width
+        and previous.label_page == entry.number
     ]
     if not rules:
         return
@@ -494,7 +505,8 @@ def band_owners(
     unlabelled band after the page's labels is a row whose label was carried to the next page (a row split by
     the page break). Without rules the unlabelled bands between two labels are split once, by
     ``stretch_split``; those before the page's first label go on from the page before unless the card sets
-    its labels at the bottom of their rows, those after its last label belong to it."""
+    its labels at the bottom of their rows, those after its last label belong to it up to a gap as wide as
+    the card's gap between rows, after which they open the row whose label was carried to the next page."""
     owners: list[int | None] = [next(iter(band.label_rows)) if len(band.label_rows) == 1 else None for band in bands]
     labelled = [index for index, band in enumerate(bands) if band.label_rows]
     resolved = list(owners)
@@ -523,8 +535,12 @@ def band_owners(
         for index in range(upper + 1, lower):
             resolved[index] = owners[upper] if index <= split else owners[lower]
         first = split + 1
+    tail = owners[labelled[-1]]
     for index in range(labelled[-1] + 1, len(bands)):
-        resolved[index] = owners[labelled[-1]]
+        gap = bands[index].top - bands[index - 1].bottom
+        if next_row is not None and rows_gap is not None and alignment != "top" and gap >= rows_gap - tolerance:
+            tail = next_row  # a row gap, then a row whose label was carried to the next page
+        resolved[index] = tail
     return resolved
 
 
@@ -635,7 +651,7 @@ def to_value_line(entry: StreamLine, segments: list[Segment]) -> ValueLine:
     return ValueLine(words, entry, glyph)
 
 
-def right_edge(lines: list[ValueLine], card_edge: float) -> float:
+def right_edge(lines: list[ValueLine], card_edge: float, settings: ExtractSettings = DEFAULTS) -> float:
     """The value cell's right edge: its rule less the cell padding, or the card's widest value line."""
     first = lines[0]
     page = first.entry.page
@@ -643,13 +659,13 @@ def right_edge(lines: list[ValueLine], card_edge: float) -> float:
     rules_right = [x for x, top, bottom in page.v_rulings if x > first.x1 - 1 and top <= middle <= bottom]
     rules_left = [x for x, top, bottom in page.v_rulings if x < first.x0 + 1 and top <= middle <= bottom]
     if rules_right and rules_left:
-        padding = min(max(min(line.x0 for line in lines) - max(rules_left), 1.0), 12.0)
+        padding = min(max(min(line.x0 for line in lines) - max(rules_left), settings.cell_padding_min), settings.cell_padding_max)
         return min(rules_right) - padding
     return card_edge
 
 
-def space_width(word: Word) -> float:
-    return 0.28 * word.size
+def space_width(word: Word, settings: ExtractSettings = DEFAULTS) -> float:
+    return settings.space_width_em * word.size
 
 
 def line_break(previous: ValueLine, line: ValueLine, edge: float, settings: ExtractSettings) -> bool | None:
@@ -659,13 +675,13 @@ def line_break(previous: ValueLine, line: ValueLine, edge: float, settings: Extr
         return False
     if line.entry.number == previous.entry.number:
         height = previous.bottom - previous.top
-        if line.top - previous.bottom > settings.paragraph_gap * height + 0.6 * height:
+        if line.top - previous.bottom > (settings.paragraph_gap + settings.line_gap_allowance) * height:
             return False
     word = line.words[0]
     last = previous.words[-1]
-    needed = word.x1 - word.x0 + (0 if last.text.endswith("-") and len(last.text) > 1 else space_width(word))
+    needed = word.x1 - word.x0 + (0 if last.text.endswith("-") and len(last.text) > 1 else space_width(word, settings))
     text_above = " ".join(word.text for word in previous.words)
-    if previous.x1 + needed <= edge - 0.5:
+    if previous.x1 + needed <= edge - settings.fit_margin:
         # The word would have fit above, so the line above ended its item, unless it ends on « de »
         # or inside parentheses, which no item does (the value cell may be narrower than measured).
         return ends_on_article(text_above, last.text)
@@ -756,7 +772,7 @@ def lines_to_breaks(lines: list[ValueLine], card_edge: float, settings: ExtractS
     """For each line of a row: does it continue the item above (None: the layout cannot tell)?"""
     if not lines:
         return []
-    edge = right_edge(lines, card_edge)
+    edge = right_edge(lines, card_edge, settings)
     breaks = [False] + [line_break(above, line, edge, settings) for above, line in zip(lines, lines[1:])]
     if sum(line.glyph is not None for line in lines) >= 2 and lines[0].glyph is not None:
         # where the row's items carry glyphs, an undecided line without one goes on with the item above
@@ -885,7 +901,9 @@ def stream_to_chapters(stream: list[StreamLine], card_rows: set[int], size: floa
         for position, entry in enumerate(stream)
         if position not in card_rows and (match := CHAPTER_PATTERN.match(entry.line.text))
     ]
-    headings = [(position, match) for position, match in candidates if stream[position].line.size > 1.1 * size]
+    headings = [
+        (position, match) for position, match in candidates if stream[position].line.size > DEFAULTS.chapter_size_ratio * size
+    ]
     ranks: dict[tuple[str, int], int] = {}
     chapters = []
     for position, match in headings or candidates:

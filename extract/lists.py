@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract.cards import _HEADER, _LIST_HEADING, StreamLine, body_size, glues_at_hyphen, opens_item, ruling_between
+from extract.cards import DEFAULTS, _HEADER, _LIST_HEADING, StreamLine, body_size, glues_at_hyphen, opens_item, ruling_between
 from extract.layout import Segment
 from extract.model import Box, ListRow
 from normalize.vocabulary import fold
@@ -37,7 +37,7 @@ def stream_to_list_regions(stream: list[StreamLine], stops: set[int]) -> list[Re
             current = Region(" ".join(text.split()))
             regions.append(current)
         elif current is not None:
-            if _HEADER.match(text) or entry.line.size > 1.15 * size:
+            if _HEADER.match(text) or entry.line.size > DEFAULTS.heading_size_ratio * size:
                 current = None
             else:
                 current.lines.append(entry)
@@ -89,7 +89,7 @@ def column_rule_crosses(entry: StreamLine, code_x: float, title_x: float) -> boo
 def is_ruled(region: Region, title_x: float) -> bool:
     """Rows drawn with rules: some pair of lines of the region has a rule between them across the titles."""
     return any(
-        ruling_between(below, above.line.bottom, below.line.top, title_x, title_x + 40)
+        ruling_between(below, above.line.bottom, below.line.top, title_x, title_x + DEFAULTS.list_rule_probe_width)
         for above, below in zip(region.lines, region.lines[1:])
         if above.number == below.number
     )
@@ -128,7 +128,7 @@ def region_to_rows(region: Region) -> list[ListRow]:
         code_runs_on = bool(drafts) and not join_cell(drafts[-1][0].cells.get(0, [("0", False)]))[-1:].isdigit()
         if ruled and previous is not None and previous.number == entry.number:
             # the rules say where rows begin; a code centred in its cell may sit on the title's second line
-            opens = ruling_between(entry, previous.line.bottom, entry.line.top, title_x, title_x + 40)
+            opens = ruling_between(entry, previous.line.bottom, entry.line.top, title_x, title_x + DEFAULTS.list_rule_probe_width)
         elif ruled and previous is not None:
             # the first line of a page: a new row where a cell beside the title has text or the title
             # starts as titles do; otherwise the row above broke across the page
@@ -137,7 +137,7 @@ def region_to_rows(region: Region) -> list[ListRow]:
         else:
             opens = (0 in by_column and not code_runs_on) or previous is None
             if not opens and previous is not None and previous.number == entry.number:
-                opens = ruling_between(entry, previous.line.bottom, entry.line.top, title_x, title_x + 40)
+                opens = ruling_between(entry, previous.line.bottom, entry.line.top, title_x, title_x + DEFAULTS.list_rule_probe_width)
         box = Box(entry.number, round(entry.line.x0, 2), round(entry.line.top, 2), round(entry.line.x1, 2), round(entry.line.bottom, 2))
         if opens or not drafts:
             drafts.append((Draft({}, [], entry.number), section))

@@ -38,6 +38,34 @@ class ExtractSettings(BaseModel):
     alignment_min_votes: int = 2
     # Two gaps between rows differing by no more than this (points) tie.
     gap_tie_tolerance: float = 0.5
+    # Rules: a rule within this distance (points) of a gap counts as lying in it …
+    rule_position_tolerance: float = 0.5
+    # … and it must run across more than this many points of the text it separates.
+    rule_min_overlap: float = 4.0
+    # A rule opening a row of the table is wider than this (points), not a bullet's underline.
+    row_rule_min_width: float = 20.0
+    # A title, a section name or a label wraps onto a line no further below than this many line heights.
+    wrap_gap_ratio: float = 0.6
+    label_wrap_gap_ratio: float = 0.8
+    # Text this many times the body size or larger is a heading: it ends the card.
+    heading_size_ratio: float = 1.15
+    # A chapter number (« II.3 ») printed this many times the body size is the chapter's heading.
+    chapter_size_ratio: float = 1.1
+    # Text starting within this many points of the value column belongs to it.
+    column_tolerance: float = 2.0
+    # A lone known label this many points left of the value column opens a card's plain-text part.
+    untabled_indent: float = 20.0
+    # A cell's padding, read from its text and its left rule, lies between these (points).
+    cell_padding_min: float = 1.0
+    cell_padding_max: float = 12.0
+    # The width of a space, in font sizes (line fill: would the next word have fit?).
+    space_width_em: float = 0.28
+    # A word fits on the line above when it ends at least this many points inside the edge.
+    fit_margin: float = 0.5
+    # A line further below the one above than (paragraph_gap + this) line heights opens an item.
+    line_gap_allowance: float = 0.6
+    # Summary lists: a rule between two rows is looked for across this many points from the title column.
+    list_rule_probe_width: float = 40.0
     # Running headers and footers: text repeated at the same height on this share of the pages is dropped.
     furniture_share: float = 0.3
     # ... a repeated piece of text counts from this many letters or digits (a repeated bullet does not).

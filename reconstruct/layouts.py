@@ -194,7 +194,7 @@ def register_symbol_font() -> str:
     glyphs, as the fonts Word embeds do; built once from DejaVu Sans with fontTools."""
     from fontTools.ttLib import TTFont as FontFile
 
-    target = Path(__file__).resolve().parent.parent / "build" / "fonts" / "layout-symbol.ttf"
+    target = Path(__file__).resolve().parent.parent / "build" / "fonts" / "layout-bullets.ttf"
     if not target.exists():
         font = FontFile(str(FONT_DIR / FAMILIES["DejaVuSans"][0]))
         best = font.getBestCmap()
@@ -202,6 +202,10 @@ def register_symbol_font() -> str:
             if table.isUnicode():
                 for code_point, drawn_as in PRIVATE_USE.items():
                     table.cmap[ord(code_point)] = best[ord(drawn_as)]
+        # A name of its own: a PDF embedding it beside DejaVu Sans must not take one for the other.
+        for record in font["name"].names:
+            if record.nameID in (1, 3, 4, 6, 16):
+                record.string = "LayoutBullets"
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_suffix(f".{time.time_ns()}.tmp")
         font.save(str(temporary))
