@@ -228,10 +228,13 @@ def card_lines_to_rows(
     before_first_label: list[tuple[StreamLine, list[Segment]]] = []
     value_x: dict[int, float] = {}
     fallback_x = value_column_x(lines)
+    label_x = min((entry.line.segments[0].x0 for entry in lines if starts_label(entry.line.segments[0].text)), default=None)
     for entry in lines:
         page_lines = [other for other in lines if other.number == entry.number]
         if entry.number not in value_x:
-            value_x[entry.number] = value_column_x(page_lines) or fallback_x or entry.line.x0
+            # one table, one value column: the card's leftmost, where a page shows only wrapped lines
+            found = [x for x in (value_column_x(page_lines), fallback_x) if x is not None]
+            value_x[entry.number] = min(found) if found else entry.line.x0
         column = value_x[entry.number]
         line = entry.line
         if line.size > settings.heading_size_ratio * size or _LIST_HEADING.match(fold(line.text)):
@@ -242,7 +245,11 @@ def card_lines_to_rows(
         segments = split_at_column(line.segments, column)
         first = segments[0]
         slack = settings.column_tolerance
-        in_label_zone = first.x0 < column - slack
+        # a bullet alone in its cell, well right of where labels start, is a value's (a bullet column)
+        bullet_cell = all(word.text in bullet_glyphs() for word in first.words) and (
+            label_x is not None and first.x0 > label_x + settings.untabled_indent
+        )
+        in_label_zone = first.x0 < column - slack and not bullet_cell
         untabled = bool(rows) and rows[-1].untabled and not starts_label(first.text)
         if in_label_zone and first.x1 <= column + slack and not untabled:
             label_text = first.text
