@@ -468,8 +468,19 @@ def drop_furniture(pages: list[PageLayout], settings: ExtractSettings) -> list[P
     plan's title beside a chapter name that changes, a logo's lines)."""
 
     def in_band(line: Line, page: PageLayout) -> bool:
+        """In the top or bottom band of the page, and set apart from the page's body by a clear gap: a table's
+        first row at the top of a page runs on into the table below it."""
         band = settings.furniture_band * page.height
-        return line.bottom < band or line.top > page.height - band
+        middle = (line.top + line.bottom) / 2
+        if band <= middle <= page.height - band:
+            return False
+        height = line.bottom - line.top
+        body = [other for other in page.lines if band <= (other.top + other.bottom) / 2 <= page.height - band]
+        if middle < band:
+            below = min((other.top for other in body), default=page.height)
+            return below - line.bottom > settings.furniture_min_gap * height
+        above = max((other.bottom for other in body), default=0.0)
+        return line.top - above > settings.furniture_min_gap * height
 
     def segment_key(segment: Segment) -> tuple[str, int]:
         return (furniture_key(segment.text), round(segment.top / settings.furniture_height_step))

@@ -68,12 +68,14 @@ class ExtractSettings(BaseModel):
     list_rule_probe_width: float = 40.0
     # Running headers and footers: text repeated at the same height on this share of the pages is dropped.
     furniture_share: float = 0.3
+    # ... and set apart from the page's body text by more than this many of its line heights.
+    furniture_min_gap: float = 1.0
     # ... a repeated piece of text counts from this many letters or digits (a repeated bullet does not).
     furniture_min_letters: int = 3
     # ... at the same height: tops rounded to this many points.
     furniture_height_step: float = 6.0
     # Page margins (share of the page height) where running headers and footers are looked for.
-    furniture_band: float = 0.08
+    furniture_band: float = 0.1
     # Page decoration: characters set at more than this angle (degrees) are a watermark, not content.
     decoration_max_angle: float = 2.0
     # ... and upright characters this many times the page's body size, when light or printed over text (a stamp).

@@ -278,3 +278,20 @@ def test_running_header_beside_a_changing_chapter_is_furniture_but_a_repeated_bu
         ["Budget 10 MDH", "• Former les équipes"],
         ["Budget 10 MDH", "• Acheter le matériel"],
     ]
+
+
+def test_a_section_row_repeated_at_the_top_of_pages_is_not_furniture_but_a_header_set_apart_is() -> None:
+    """Header rows repeated on each page a card runs onto sit in the top band at the same height on many
+    pages, like a running header; they run on into the table below them, a running header stands apart."""
+    pages = []
+    for number in range(1, 7):
+        page = PageLayout(number, 842, 595)
+        page.lines = [
+            Line(number, [segment("Plan d'actions 2025", 600, 20)]),  # running header, alone in the margin
+            Line(number, [segment("Hôpital des Spécialités", 300, 45)]),  # repeated section row
+            Line(number, [segment("Sous Projet HS-M1-25 : Titre", 40, 57)]),
+            Line(number, [segment("Budget", 40, 69), segment(f"{number}00 000 MAD", 110, 69)]),
+        ]
+        pages.append(page)
+    kept = drop_furniture(pages, SETTINGS)
+    assert [line.text for line in kept[0].lines] == ["Hôpital des Spécialités", "Sous Projet HS-M1-25 : Titre", "Budget 100 000 MAD"]
