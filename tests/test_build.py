@@ -411,7 +411,8 @@ def test_a_failed_build_leaves_the_previous_dataset_untouched(dataset, tmp_path,
     with pytest.raises(OSError, match="disk full"):
         build(RECONSTRUCTION, out, {"verify": "off"}, force=True)
     assert folder_bytes(out) == before
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["clean"]
+    # beside it, the folder's lock and the failed build's log; no staging folder left
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".clean.failed-build.log", ".clean.lock", "clean"]
 
 
 def test_not_the_plan_leaves_the_previous_dataset_untouched(dataset, tmp_path) -> None:
