@@ -586,7 +586,8 @@ def rows_to_page_bands(rows: list[RowLines], size: float, usual: float, settings
         blocks = marks_to_blocks(page_marks(rows, number))
         marks = [mark for block in blocks for mark in block.marks]
         page = next(entry.page for row in rows for entry, _ in row.lines if entry.number == number)
-        ruled = ruled_rows(page, marks)
+        # the table's own lines: a card going on as plain text below its frame is not ruled by it
+        ruled = ruled_rows(page, [mark for mark in marks if not rows[mark.row].untabled])
         label_rows = [mark.row for mark in marks if mark.pair is None]
         later = [index for index, row in enumerate(rows) if any(box.page > number for box in row.label_boxes) and not row.untabled]
         next_row = min(later) if later and (not label_rows or min(later) > max(label_rows)) else None
