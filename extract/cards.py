@@ -146,6 +146,13 @@ def stream_to_headers(stream: list[StreamLine]) -> list[Header]:
         while end < len(stream) and continues_header(lines[-1], stream[end]):
             lines.append(stream[end])
             end += 1
+        if title_carried_over(lines, stream, end):
+            # the header row broke at the page foot after « CODE : »: its title opens the next page
+            lines.append(stream[end])
+            end += 1
+            while end < len(stream) and continues_header(lines[-1], stream[end]):
+                lines.append(stream[end])
+                end += 1
         text = " ".join(line.line.text for line in lines)
         text = _HEADER.sub("", text, count=1)
         code, colon, title = text.partition(":")
@@ -155,6 +162,20 @@ def stream_to_headers(stream: list[StreamLine]) -> list[Header]:
     for previous, header in zip([None, *headers], headers):
         attach_section(stream, header, previous)
     return headers
+
+
+def title_carried_over(lines: list[StreamLine], stream: list[StreamLine], end: int) -> bool:
+    """A header ending on « : » at the foot of its page, with the first line of the next page a single
+    piece of text that is no label: the title was carried over to the next page."""
+    if end >= len(stream) or not " ".join(line.line.text for line in lines).rstrip().endswith(":"):
+        return False
+    following = stream[end]
+    return (
+        following.number == lines[-1].number + 1
+        and len(following.line.segments) == 1
+        and not starts_label(following.line.segments[0].text)
+        and not _HEADER.match(following.line.text)
+    )
 
 
 def continues_header(last: StreamLine, entry: StreamLine) -> bool:
