@@ -573,11 +573,21 @@ def band_owners(
 
 
 def ruled_rows(page: PageLayout, marks: list[Mark]) -> bool:
-    """Does a rule run between the card's lines on this page (a table ruled between its rows), not only
-    around them (a frame)?"""
-    ordered = sorted(marks, key=lambda mark: mark.top)
-    middles = [(mark.top + mark.bottom) / 2 for mark in ordered]
-    return any(upper < y < lower for upper, lower in zip(middles, middles[1:]) for y, x0, x1 in page.h_rulings)
+    """Does a rule run between the card's rows on this page (a table ruled between its rows), not only
+    around them (a frame, or a frame's edge where the table broke)? With two labels or more on the page, a
+    rule must lie between most neighbouring labels; with one, between any two of its lines."""
+    labels: dict[int, Mark] = {}
+    for mark in sorted(marks, key=lambda mark: mark.top):
+        if mark.pair is None:
+            labels.setdefault(mark.row, mark)
+    middles = [(mark.top + mark.bottom) / 2 for mark in labels.values()]
+    if len(middles) >= 2:
+        separated = sum(
+            any(upper < y < lower for y, x0, x1 in page.h_rulings) for upper, lower in zip(middles, middles[1:])
+        )
+        return 2 * separated > len(middles) - 1
+    ordered = sorted((mark.top + mark.bottom) / 2 for mark in marks)
+    return any(upper < y < lower for upper, lower in zip(ordered, ordered[1:]) for y, x0, x1 in page.h_rulings)
 
 
 def paragraph_gap(stream: list[StreamLine]) -> float:
