@@ -813,7 +813,7 @@ def lines_to_breaks(lines: list[ValueLine], card_edge: float, settings: ExtractS
         return []
     edge = right_edge(lines, card_edge, settings)
     breaks = [False] + [line_break(above, line, edge, settings) for above, line in zip(lines, lines[1:])]
-    if sum(line.glyph is not None for line in lines) >= 2 and lines[0].glyph is not None:
+    if lines[0].glyph is not None:
         # where the row's items carry glyphs, an undecided line without one goes on with the item above
         breaks = [True if value is None and line.glyph is None else value for value, line in zip(breaks, lines)]
     return breaks
