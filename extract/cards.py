@@ -310,6 +310,9 @@ def card_lines_to_rows(
                     rows[-1].untabled = False  # a label alone on its line, its value in the value column
                 rows[-1].lines.append((entry, segments))
     for row in rows:
+        if row.untabled and not row.lines:
+            row.untabled = False  # a lone label with no text after it: its value was elsewhere in the table
+    for row in rows:
         if label_field(row.label) is None:
             findings.append(
                 Finding("unknown_label", card_code, None, row.label_boxes[0].page, f"{card_code}: label {row.label!r} is not in the vocabulary; kept as printed")
