@@ -110,7 +110,8 @@ def ruling_between(
     """A horizontal rule between two heights, across some of x0..x1, on the entry's page."""
     slack, overlap = settings.rule_position_tolerance, settings.rule_min_overlap
     return any(
-        upper - slack <= y <= lower + slack and min(x1, rx1) - max(x0, rx0) > overlap for y, rx0, rx1 in entry.page.h_rulings
+        upper - slack <= y <= lower + slack and min(x1, rx1) - max(x0, rx0) > overlap
+        for y, rx0, rx1 in entry.page.h_rulings
     )
 
 
@@ -249,7 +250,9 @@ def card_lines_to_rows(
     before_first_label: list[tuple[StreamLine, list[Segment]]] = []
     value_x: dict[int, float] = {}
     fallback_x = value_column_x(lines)
-    label_x = min((entry.line.segments[0].x0 for entry in lines if starts_label(entry.line.segments[0].text)), default=None)
+    label_x = min(
+        (entry.line.segments[0].x0 for entry in lines if starts_label(entry.line.segments[0].text)), default=None
+    )
     for entry in lines:
         page_lines = [other for other in lines if other.number == entry.number]
         if entry.number not in value_x:
@@ -283,12 +286,17 @@ def card_lines_to_rows(
                 if values:
                     current.lines.append((entry, values))
                 continue
-            row = RowLines(label_text, [segment_box(entry.number, first)], label_bottom=line.bottom, label_page=entry.number)
+            row = RowLines(
+                label_text, [segment_box(entry.number, first)], label_bottom=line.bottom, label_page=entry.number
+            )
             if current:
                 move_lines_below_rule(current, row, entry, settings)
             # A lone known label at the left, with the card's rows already begun, may open untabled text.
             row.untabled = (
-                not values and bool(rows) and label_field(label_text) is not None and first.x0 < column - settings.untabled_indent
+                not values
+                and bool(rows)
+                and label_field(label_text) is not None
+                and first.x0 < column - settings.untabled_indent
             )
             if values:
                 row.lines.append((entry, values))
@@ -315,7 +323,13 @@ def card_lines_to_rows(
     for row in rows:
         if label_field(row.label) is None:
             findings.append(
-                Finding("unknown_label", card_code, None, row.label_boxes[0].page, f"{card_code}: label {row.label!r} is not in the vocabulary; kept as printed")
+                Finding(
+                    "unknown_label",
+                    card_code,
+                    None,
+                    row.label_boxes[0].page,
+                    f"{card_code}: label {row.label!r} is not in the vocabulary; kept as printed",
+                )
             )
     return rows
 
@@ -325,7 +339,9 @@ def split_at_column(segments: list[Segment], column: float) -> list[Segment]:
     words jump across the value column's edge, they are two cells. A word lying across the edge means the
     line is not in two columns (text outside the table), and it stays whole."""
     first = segments[0]
-    if not (first.x0 < column - 2 < column + 2 < first.x1) or any(word.x0 < column - 1 < word.x1 for word in first.words):
+    if not (first.x0 < column - 2 < column + 2 < first.x1) or any(
+        word.x0 < column - 1 < word.x1 for word in first.words
+    ):
         return segments
     left = [word for word in first.words if word.x1 <= column - 1]
     right = [word for word in first.words if word.x0 >= column - 1]
@@ -352,7 +368,9 @@ def continues_label(current: RowLines, entry: StreamLine, text: str, settings: E
     return starts_label(f"{current.label} {text}") or not starts_label(text)
 
 
-def move_lines_below_rule(previous: RowLines, row: RowLines, entry: StreamLine, settings: ExtractSettings = DEFAULTS) -> None:
+def move_lines_below_rule(
+    previous: RowLines, row: RowLines, entry: StreamLine, settings: ExtractSettings = DEFAULTS
+) -> None:
     """A value centred in a ruled row can start above its label: lines below the rule that opens the new
     row belong to it, not to the row above."""
     rules = [
@@ -406,7 +424,9 @@ def page_marks(rows: list[RowLines], page: int) -> list[Mark]:
     for index, row in enumerate(rows):
         marks += [Mark(box.top, box.bottom, index) for box in row.label_boxes if box.page == page]
         if not row.untabled:
-            marks += [Mark(pair[0].line.top, pair[0].line.bottom, index, pair) for pair in row.lines if pair[0].number == page]
+            marks += [
+                Mark(pair[0].line.top, pair[0].line.bottom, index, pair) for pair in row.lines if pair[0].number == page
+            ]
     return sorted(marks, key=lambda mark: (mark.top, mark.pair is not None))
 
 
@@ -513,7 +533,7 @@ def clear_row_gap(bands: list[Band], first: int, last: int, tolerance: float) ->
     return gaps[0][1]
 
 
-def row_gap(banded: list["PageBands"]) -> float | None:
+def row_gap(banded: list[PageBands]) -> float | None:
     """The gap between two rows of the card: the narrowest between two neighbouring labelled bands."""
     gaps = [
         lower.top - upper.bottom
@@ -551,7 +571,11 @@ def band_owners(
         # the rows above the page's first label: its own (a row opening the page), or the last row of the page
         # before going on: where a row gap stands out among them, there; else by where the label sits
         following = labelled[1] if len(labelled) > 1 else None
-        last = stretch_split(bands, labelled[0], following, alignment, labelled[0], tolerance) if following else len(bands) - 1
+        last = (
+            stretch_split(bands, labelled[0], following, alignment, labelled[0], tolerance)
+            if following
+            else len(bands) - 1
+        )
         split = clear_row_gap(bands, 0, labelled[0], tolerance)
         before_label = bands[labelled[0]].top - bands[labelled[0] - 1].bottom
         if split is None and rows_gap is not None and before_label >= rows_gap - tolerance:
@@ -623,7 +647,11 @@ def rows_to_page_bands(rows: list[RowLines], size: float, usual: float, settings
         # the table's own lines: a card going on as plain text below its frame is not ruled by it
         ruled = ruled_rows(page, [mark for mark in marks if not rows[mark.row].untabled])
         label_rows = [mark.row for mark in marks if mark.pair is None]
-        later = [index for index, row in enumerate(rows) if any(box.page > number for box in row.label_boxes) and not row.untabled]
+        later = [
+            index
+            for index, row in enumerate(rows)
+            if any(box.page > number for box in row.label_boxes) and not row.untabled
+        ]
         next_row = min(later) if later and (not label_rows or min(later) > max(label_rows)) else None
         banded.append(PageBands(page, ruled, next_row, blocks_to_bands(blocks, page, size, settings, ruled, usual)))
     return banded
@@ -635,7 +663,9 @@ def card_alignment(banded: list[PageBands], document: str | None, settings: Extr
     return own or document
 
 
-def bands_to_rows(rows: list[RowLines], banded: list[PageBands], alignment: str | None, settings: ExtractSettings) -> list[RowLines]:
+def bands_to_rows(
+    rows: list[RowLines], banded: list[PageBands], alignment: str | None, settings: ExtractSettings
+) -> list[RowLines]:
     """The rows with each value line given to the label its band faces."""
     owner: dict[int, int] = {}
     rows_gap = row_gap(banded)
@@ -650,7 +680,9 @@ def bands_to_rows(rows: list[RowLines], banded: list[PageBands], alignment: str 
                 above_label = mark.bottom <= label_top + settings.gap_tie_tolerance
                 if mark.pair is not None and not (alignment in ("top", None) and not page.ruled and above_label):
                     owner[id(mark.pair)] = row
-    regrouped = [RowLines(row.label, row.label_boxes, [], row.label_bottom, row.label_page, row.untabled) for row in rows]
+    regrouped = [
+        RowLines(row.label, row.label_boxes, [], row.label_bottom, row.label_page, row.untabled) for row in rows
+    ]
     for index, row in enumerate(rows):
         for pair in row.lines:
             regrouped[owner.get(id(pair), index)].lines.append(pair)
@@ -701,7 +733,9 @@ def right_edge(lines: list[ValueLine], card_edge: float, settings: ExtractSettin
     rules_right = [x for x, top, bottom in page.v_rulings if x > first.x1 - 1 and top <= middle <= bottom]
     rules_left = [x for x, top, bottom in page.v_rulings if x < first.x0 + 1 and top <= middle <= bottom]
     if rules_right and rules_left:
-        padding = min(max(min(line.x0 for line in lines) - max(rules_left), settings.cell_padding_min), settings.cell_padding_max)
+        padding = min(
+            max(min(line.x0 for line in lines) - max(rules_left), settings.cell_padding_min), settings.cell_padding_max
+        )
         return min(rules_right) - padding
     return card_edge
 
@@ -855,7 +889,9 @@ def single_glyph_line(entry: StreamLine, segments: list[Segment]) -> ValueLine:
 
 def row_to_value_lines(row: RowLines) -> list[ValueLine]:
     return [
-        to_value_line(entry, segments) if sum(len(s.words) for s in segments) > 1 else single_glyph_line(entry, segments)
+        to_value_line(entry, segments)
+        if sum(len(s.words) for s in segments) > 1
+        else single_glyph_line(entry, segments)
         for entry, segments in row.lines
     ]
 
@@ -868,7 +904,9 @@ def without_glyph(line: ValueLine) -> ValueLine:
     return ValueLine(line.words, line.entry, None)
 
 
-def free_glyph_column(lines: list[ValueLine], edge: float, settings: ExtractSettings) -> tuple[list[ValueLine], int | None]:
+def free_glyph_column(
+    lines: list[ValueLine], edge: float, settings: ExtractSettings
+) -> tuple[list[ValueLine], int | None]:
     """Bullets typed in a column of their own, one a line, do not stand beside the items they open once an
     item wraps: a glyph alone on its line, or a glyph on a line that its words say is a wrap (« de » above,
     lower case here), tells so. Then the glyphs only count the items: the text lines without glyphs, and
@@ -910,12 +948,17 @@ def breaks_for_count(lines: list[ValueLine], breaks: list[bool | None], count: i
     return [False if index in chosen else (True if value is None else value) for index, value in enumerate(breaks)]
 
 
-def rows_to_items(rows: list[RowLines], card_edge: float, settings: ExtractSettings, uncertain: set[int]) -> list[list[Item]]:
+def rows_to_items(
+    rows: list[RowLines], card_edge: float, settings: ExtractSettings, uncertain: set[int]
+) -> list[list[Item]]:
     """Each row's items; a row with too few items to show a punctuation habit follows its card's."""
     row_lines = [row_to_value_lines(row) for row in rows]
     # Untabled text is set in the page's text frame, not in the card's value column: its own lines say
     # where it wraps.
-    row_edges = [max((line.x1 for line in lines), default=card_edge) if row.untabled else card_edge for row, lines in zip(rows, row_lines)]
+    row_edges = [
+        max((line.x1 for line in lines), default=card_edge) if row.untabled else card_edge
+        for row, lines in zip(rows, row_lines)
+    ]
     counted = [free_glyph_column(lines, edge, settings) for lines, edge in zip(row_lines, row_edges)]
     row_lines = [lines for lines, _ in counted]
     row_breaks = [lines_to_breaks(lines, edge, settings) for lines, edge in zip(row_lines, row_edges)]
@@ -923,7 +966,9 @@ def rows_to_items(rows: list[RowLines], card_edge: float, settings: ExtractSetti
         breaks if count is None else breaks_for_count(lines, breaks, count)
         for lines, breaks, (_, count) in zip(row_lines, row_breaks, counted)
     ]
-    card_habit = punctuation_habit([end for lines, breaks in zip(row_lines, row_breaks) for end in sure_ends(lines, breaks)])
+    card_habit = punctuation_habit(
+        [end for lines, breaks in zip(row_lines, row_breaks) for end in sure_ends(lines, breaks)]
+    )
     return [
         lines_to_items(lines, breaks, card_habit, uncertain) if lines else []
         for lines, breaks in zip(row_lines, row_breaks)
@@ -944,7 +989,9 @@ def stream_to_chapters(stream: list[StreamLine], card_rows: set[int], size: floa
         if position not in card_rows and (match := CHAPTER_PATTERN.match(entry.line.text))
     ]
     headings = [
-        (position, match) for position, match in candidates if stream[position].line.size > DEFAULTS.chapter_size_ratio * size
+        (position, match)
+        for position, match in candidates
+        if stream[position].line.size > DEFAULTS.chapter_size_ratio * size
     ]
     ranks: dict[tuple[str, int], int] = {}
     chapters = []
@@ -967,7 +1014,11 @@ def lines_to_item(lines: list[StreamLine], text: str) -> Item:
         line = entry.line
         box = boxes.get(entry.number)
         coords = [line.x0, line.top, line.x1, line.bottom]
-        boxes[entry.number] = coords if box is None else [min(box[0], coords[0]), min(box[1], coords[1]), max(box[2], coords[2]), max(box[3], coords[3])]
+        boxes[entry.number] = (
+            coords
+            if box is None
+            else [min(box[0], coords[0]), min(box[1], coords[1]), max(box[2], coords[2]), max(box[3], coords[3])]
+        )
     return Item(text, [Box(page, *(round(value, 2) for value in box)) for page, box in boxes.items()])
 
 
@@ -997,7 +1048,9 @@ def split_repeated_headers(stream: list[StreamLine], headers: list[Header]) -> t
 
 def card_starts(stream: list[StreamLine]) -> set[int]:
     """Stream indices where a card begins: its section row, or its header where it has none."""
-    return {header.start if header.section_start is None else header.section_start for header in stream_to_headers(stream)}
+    return {
+        header.start if header.section_start is None else header.section_start for header in stream_to_headers(stream)
+    }
 
 
 def stream_to_cards(
@@ -1012,7 +1065,11 @@ def stream_to_cards(
         return [], findings
     size = body_size(stream)
     line_gap = paragraph_gap(stream)
-    card_rows = {position for header in headers for position in range(header.section_start if header.section_start is not None else header.start, header.end)}
+    card_rows = {
+        position
+        for header in headers
+        for position in range(header.section_start if header.section_start is not None else header.start, header.end)
+    }
     chapters = stream_to_chapters(stream, card_rows, size)
     openings, repeats = split_repeated_headers(stream, headers)
     repeated = {position for header in repeats for position in range(header_first(header), header.end)}
@@ -1020,7 +1077,9 @@ def stream_to_cards(
     for position, header in enumerate(openings):
         following = openings[position + 1] if position + 1 < len(openings) else None
         stop = header_first(following) if following else len(stream)
-        card_lines = [entry for index, entry in enumerate(stream[header.end : stop], header.end) if index not in repeated]
+        card_lines = [
+            entry for index, entry in enumerate(stream[header.end : stop], header.end) if index not in repeated
+        ]
         read_rows.append(card_lines_to_rows(card_lines, size, header.code, findings, settings))
     banded = [rows_to_page_bands(rows, size, line_gap, settings) for rows in read_rows]
     # A document sets its labels one way; a card too short to say is read the document's way.

@@ -17,7 +17,13 @@ from extract.errors import PlanToDataError
 from extract.model import Box, Extraction
 from extract.run import extract_plan
 
-COLOURS = {"ruling": (150, 150, 150), "header": (40, 90, 220), "label": (240, 140, 0), "item": (0, 160, 60), "flagged": (220, 0, 0)}
+COLOURS = {
+    "ruling": (150, 150, 150),
+    "header": (40, 90, 220),
+    "label": (240, 140, 0),
+    "item": (0, 160, 60),
+    "flagged": (220, 0, 0),
+}
 
 
 def page_boxes(extraction: Extraction, page: int) -> list[tuple[str, Box, str]]:

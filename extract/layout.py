@@ -193,10 +193,10 @@ def chars_to_words(chars: list[Char], settings: ExtractSettings) -> list[Word]:
         run = list(run)
         if upright:
             ids = cluster_ids([char.top for char in run], settings.y_tolerance)
-            line_of, order = (lambda char: ids[char.top]), (lambda char: char.x0)
+            line_of, order = (lambda char, ids=ids: ids[char.top]), (lambda char: char.x0)
         else:
             ids = cluster_ids([char.x0 for char in run], settings.x_tolerance)
-            line_of, order = (lambda char: ids[char.x0]), (lambda char: (char.top, char.bottom))
+            line_of, order = (lambda char, ids=ids: ids[char.x0]), (lambda char: (char.top, char.bottom))
         for _line, members in groupby(sorted(run, key=line_of), key=line_of):
             words += line_words(sorted(members, key=order), upright, settings)
     return words
@@ -204,7 +204,9 @@ def chars_to_words(chars: list[Char], settings: ExtractSettings) -> list[Word]:
 
 def line_words(chars: list[Char], upright: bool, settings: ExtractSettings) -> list[Word]:
     words, current = [], []
-    along, across = (settings.x_tolerance, settings.y_tolerance) if upright else (settings.y_tolerance, settings.x_tolerance)
+    along, across = (
+        (settings.x_tolerance, settings.y_tolerance) if upright else (settings.y_tolerance, settings.x_tolerance)
+    )
     for char in chars:
         if char.text.isspace():
             words.append(current)
@@ -215,7 +217,13 @@ def line_words(chars: list[Char], upright: bool, settings: ExtractSettings) -> l
             if upright:
                 start, end, position, level, previous_level = previous.x0, previous.x1, char.x0, char.top, previous.top
             else:
-                start, end, position, level, previous_level = previous.top, previous.bottom, char.top, char.x0, previous.x0
+                start, end, position, level, previous_level = (
+                    previous.top,
+                    previous.bottom,
+                    char.top,
+                    char.x0,
+                    previous.x0,
+                )
             if position < start or position > end + along or abs(level - previous_level) > across:
                 words.append(current)
                 current = []
@@ -237,7 +245,9 @@ def merge_word(chars: list[Char]) -> Word:
     )
 
 
-def page_rulings(content: PageContent, settings: ExtractSettings) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
+def page_rulings(
+    content: PageContent, settings: ExtractSettings
+) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
     """Horizontal and vertical rules: edges of drawn lines and of thin rectangles (Word draws borders as both)
     long enough to be a rule; positions rounded to ``ruling_position_step``, after ``coordinate_resolution``
     (a border at 538.55 comes as 538.5500000000001 from one reader and 538.55 from another: both must round
@@ -256,9 +266,13 @@ def page_rulings(content: PageContent, settings: ExtractSettings) -> tuple[list[
             kept.setdefault((rule[0], round(rule[1], fine), round(rule[2], fine)), rule)
         return [kept[key] for key in sorted(kept)]
 
-    horizontal = [(position(y), float(x0), float(x1)) for y, x0, x1 in content.h_edges if x1 - x0 > settings.ruling_min_width]
+    horizontal = [
+        (position(y), float(x0), float(x1)) for y, x0, x1 in content.h_edges if x1 - x0 > settings.ruling_min_width
+    ]
     vertical = [
-        (position(x), float(top), float(bottom)) for x, top, bottom in content.v_edges if bottom - top > settings.ruling_min_height
+        (position(x), float(top), float(bottom))
+        for x, top, bottom in content.v_edges
+        if bottom - top > settings.ruling_min_height
     ]
     return unique(horizontal), unique(vertical)
 
@@ -289,7 +303,8 @@ def words_to_lines(words: list[Word], page: int) -> list[list[Word]]:
             (
                 line
                 for line, (top, bottom) in zip(lines, spans)
-                if top - word.size <= word.bottom and word.top <= bottom
+                if top - word.size <= word.bottom
+                and word.top <= bottom
                 and any(abs(other.x1 - word.x0) < 0.6 and other.top < word.bottom for other in line)
             ),
             None,

@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract.cards import DEFAULTS, _HEADER, _LIST_HEADING, StreamLine, body_size, glues_at_hyphen, opens_item, ruling_between
+from extract.cards import (
+    _HEADER,
+    _LIST_HEADING,
+    DEFAULTS,
+    StreamLine,
+    body_size,
+    glues_at_hyphen,
+    opens_item,
+    ruling_between,
+)
 from extract.layout import Segment
 from extract.model import Box, ListRow
 from normalize.vocabulary import fold
@@ -128,7 +137,9 @@ def region_to_rows(region: Region) -> list[ListRow]:
         code_runs_on = bool(drafts) and not join_cell(drafts[-1][0].cells.get(0, [("0", False)]))[-1:].isdigit()
         if ruled and previous is not None and previous.number == entry.number:
             # the rules say where rows begin; a code centred in its cell may sit on the title's second line
-            opens = ruling_between(entry, previous.line.bottom, entry.line.top, title_x, title_x + DEFAULTS.list_rule_probe_width)
+            opens = ruling_between(
+                entry, previous.line.bottom, entry.line.top, title_x, title_x + DEFAULTS.list_rule_probe_width
+            )
         elif ruled and previous is not None:
             # the first line of a page: a new row where a cell beside the title has text or the title
             # starts as titles do; otherwise the row above broke across the page
@@ -137,8 +148,16 @@ def region_to_rows(region: Region) -> list[ListRow]:
         else:
             opens = (0 in by_column and not code_runs_on) or previous is None
             if not opens and previous is not None and previous.number == entry.number:
-                opens = ruling_between(entry, previous.line.bottom, entry.line.top, title_x, title_x + DEFAULTS.list_rule_probe_width)
-        box = Box(entry.number, round(entry.line.x0, 2), round(entry.line.top, 2), round(entry.line.x1, 2), round(entry.line.bottom, 2))
+                opens = ruling_between(
+                    entry, previous.line.bottom, entry.line.top, title_x, title_x + DEFAULTS.list_rule_probe_width
+                )
+        box = Box(
+            entry.number,
+            round(entry.line.x0, 2),
+            round(entry.line.top, 2),
+            round(entry.line.x1, 2),
+            round(entry.line.bottom, 2),
+        )
         if opens or not drafts:
             drafts.append((Draft({}, [], entry.number), section))
         draft = drafts[-1][0]
@@ -164,7 +183,17 @@ def merge_boxes(boxes: list[Box]) -> list[Box]:
     merged: dict[int, Box] = {}
     for box in boxes:
         other = merged.get(box.page)
-        merged[box.page] = box if other is None else Box(box.page, min(box.x0, other.x0), min(box.top, other.top), max(box.x1, other.x1), max(box.bottom, other.bottom))
+        merged[box.page] = (
+            box
+            if other is None
+            else Box(
+                box.page,
+                min(box.x0, other.x0),
+                min(box.top, other.top),
+                max(box.x1, other.x1),
+                max(box.bottom, other.bottom),
+            )
+        )
     return list(merged.values())
 
 

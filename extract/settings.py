@@ -112,7 +112,7 @@ class ExtractSettings(BaseModel):
     ocr_page_timeout: float = 120.0
 
     @classmethod
-    def resolve(cls, settings: "ExtractSettings | dict[str, Any] | None") -> "ExtractSettings":
+    def resolve(cls, settings: ExtractSettings | dict[str, Any] | None) -> ExtractSettings:
         if settings is None:
             return cls()
         if isinstance(settings, cls):

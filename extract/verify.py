@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extract.cards import bullet_glyphs
-from extract.model import Box, Card, Extraction, Finding, Item
+from extract.model import Box, Extraction, Finding, Item
 from extract.settings import ExtractSettings
 
 
@@ -109,7 +109,11 @@ def read_cells_parallel(reader_name: str, path: Path, pages: list[int], workers:
         return _read_pages(reader_name, str(path), pages)
     chunks = [pages[index::workers] for index in range(workers)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return [cell for cells in pool.map(_read_pages, [reader_name] * workers, [str(path)] * workers, chunks) for cell in cells]
+        return [
+            cell
+            for cells in pool.map(_read_pages, [reader_name] * workers, [str(path)] * workers, chunks)
+            for cell in cells
+        ]
 
 
 _SPACE = re.compile(r"\s+")
@@ -171,7 +175,14 @@ def compare_cells(extraction: Extraction, cells: list[Cell], reader_name: str) -
     return findings
 
 
-def verify(extraction: Extraction, path: Path, ruled_pages: set[int], uncertain_pages: set[int], settings: ExtractSettings, reader_name: str = "camelot") -> list[Finding]:
+def verify(
+    extraction: Extraction,
+    path: Path,
+    ruled_pages: set[int],
+    uncertain_pages: set[int],
+    settings: ExtractSettings,
+    reader_name: str = "camelot",
+) -> list[Finding]:
     if settings.verify == "off":
         return []
     pages = ruled_card_pages(extraction, ruled_pages)

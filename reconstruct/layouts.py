@@ -85,7 +85,7 @@ class Layout:
     cards: tuple[str, ...]  # canonical codes, in printed order
 
     @classmethod
-    def draw(cls, seed: int, card_count: int = 30) -> "Layout":
+    def draw(cls, seed: int, card_count: int = 30) -> Layout:
         rng = random.Random(seed)
         order = [block.card.code_canonical for block in plan_blocks() if isinstance(block, Card)]
         chosen = set(rng.sample(order, min(card_count, len(order))))
@@ -118,8 +118,12 @@ class Layout:
 
     def options(self) -> dict[str, str]:
         """Each feature's option as a table cell: continuous ones in bands."""
-        values = {field.name: getattr(self, field.name) for field in fields(self) if field.name not in ("seed", "cards")}
-        values["label_width_cm"] = "2.5–3.3" if self.label_width_cm < 3.3 else "3.3–4.2" if self.label_width_cm < 4.2 else "4.2–5"
+        values = {
+            field.name: getattr(self, field.name) for field in fields(self) if field.name not in ("seed", "cards")
+        }
+        values["label_width_cm"] = (
+            "2.5–3.3" if self.label_width_cm < 3.3 else "3.3–4.2" if self.label_width_cm < 4.2 else "4.2–5"
+        )
         values["font_size"] = "8–9" if self.font_size <= 9 else "9.5–10" if self.font_size <= 10 else "10.5–11"
         values["margin_cm"] = "1.2–2" if self.margin_cm < 2 else "2–3"
         values["leading_ratio"] = "<1.25" if self.leading_ratio < 1.25 else "≥1.25"
@@ -131,7 +135,7 @@ class Layout:
         return {**asdict(self), "cards": list(self.cards)}
 
     @classmethod
-    def from_sidecar(cls, data: dict) -> "Layout":
+    def from_sidecar(cls, data: dict) -> Layout:
         return cls(**{**data, "cards": tuple(data["cards"])})
 
 
@@ -161,7 +165,9 @@ def punctuate(items: list[str], item_end: str) -> list[str]:
 
 
 def drawn_card(card: GoldenCard, layout: Layout) -> GoldenCard:
-    rows = [GoldenRow.model_construct(label=row.label, items=punctuate(row.items, layout.item_end)) for row in card.rows]
+    rows = [
+        GoldenRow.model_construct(label=row.label, items=punctuate(row.items, layout.item_end)) for row in card.rows
+    ]
     return card.model_copy(update={"rows": rows})
 
 
@@ -241,15 +247,35 @@ def make_styles(layout: Layout) -> Styles:
         body=body,
         label=ParagraphStyle("label", body, fontName=bold),
         item=item,
-        bulleted=ParagraphStyle("bulleted", item, leftIndent=indent, bulletIndent=0, bulletFontName=symbol, bulletFontSize=size),
+        bulleted=ParagraphStyle(
+            "bulleted", item, leftIndent=indent, bulletIndent=0, bulletFontName=symbol, bulletFontSize=size
+        ),
         glyph=ParagraphStyle("glyph", body, fontName=symbol),
         section=ParagraphStyle("section", body, fontName=bold, alignment=TA_CENTER),
         header=ParagraphStyle("header", body, fontName=bold),
         untabled_label=ParagraphStyle("untabled", body, fontName=bold, spaceBefore=leading * 0.5),
         headings=(
-            ParagraphStyle("h1", body, fontName=bold, fontSize=size * 1.8, leading=size * 2.2, spaceBefore=size, spaceAfter=size),
-            ParagraphStyle("h2", body, fontName=bold, fontSize=size * 1.45, leading=size * 1.8, spaceBefore=size * 0.8, spaceAfter=size * 0.6),
-            ParagraphStyle("h3", body, fontName=bold, fontSize=size * 1.2, leading=size * 1.5, spaceBefore=size * 0.6, spaceAfter=size * 0.4),
+            ParagraphStyle(
+                "h1", body, fontName=bold, fontSize=size * 1.8, leading=size * 2.2, spaceBefore=size, spaceAfter=size
+            ),
+            ParagraphStyle(
+                "h2",
+                body,
+                fontName=bold,
+                fontSize=size * 1.45,
+                leading=size * 1.8,
+                spaceBefore=size * 0.8,
+                spaceAfter=size * 0.6,
+            ),
+            ParagraphStyle(
+                "h3",
+                body,
+                fontName=bold,
+                fontSize=size * 1.2,
+                leading=size * 1.5,
+                spaceBefore=size * 0.6,
+                spaceAfter=size * 0.4,
+            ),
         ),
     )
 
@@ -266,7 +292,9 @@ def value_cell(items: list[str], layout: Layout, st: Styles, text_width: float) 
     placeholder = ("-", "–", "")
     if layout.bullets == "inline":
         cell = [
-            para(item, st.item) if item in placeholder else ParagraphFlowable(markup(item, st.bulleted.fontSize), st.bulleted, bulletText=layout.glyph)
+            para(item, st.item)
+            if item in placeholder
+            else ParagraphFlowable(markup(item, st.bulleted.fontSize), st.bulleted, bulletText=layout.glyph)
             for item in items
         ]
         return cell, None
@@ -277,7 +305,11 @@ def value_cell(items: list[str], layout: Layout, st: Styles, text_width: float) 
         glyphs = []
         for item, text in zip(items, texts, strict=True):
             extra = text.wrap(text_width, 1e6)[1] + layout.item_spacing - st.glyph.leading
-            glyphs.append(para("" if item in placeholder else layout.glyph, ParagraphStyle("g", st.glyph, spaceAfter=max(extra, 0))))
+            glyphs.append(
+                para(
+                    "" if item in placeholder else layout.glyph, ParagraphStyle("g", st.glyph, spaceAfter=max(extra, 0))
+                )
+            )
         return texts, glyphs
     # column_free: one glyph a line, as typed in a column of its own, level with the text's lines only
     # where no item wraps
@@ -289,7 +321,11 @@ def card_table(block: Card, layout: Layout, st: Styles, width: float, rows: list
     label_width = layout.label_width_cm * cm
     glyph_width = layout.font_size * 1.6
     padding = 4
-    widths = [label_width, glyph_width, width - label_width - glyph_width] if in_column else [label_width, width - label_width]
+    widths = (
+        [label_width, glyph_width, width - label_width - glyph_width]
+        if in_column
+        else [label_width, width - label_width]
+    )
     blank = [""] * (len(widths) - 1)
     data: list[list] = [[para(block.card.section, st.section), *blank], [para(block.header, st.header), *blank]]
     for row in rows:
@@ -307,7 +343,11 @@ def card_table(block: Card, layout: Layout, st: Styles, width: float, rows: list
         ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
     ]
     if in_column:
-        commands += [("LEFTPADDING", (1, 2), (1, -1), 2), ("RIGHTPADDING", (1, 2), (1, -1), 0), ("LEFTPADDING", (2, 2), (2, -1), 1)]
+        commands += [
+            ("LEFTPADDING", (1, 2), (1, -1), 2),
+            ("RIGHTPADDING", (1, 2), (1, -1), 0),
+            ("LEFTPADDING", (2, 2), (2, -1), 1),
+        ]
     if layout.shaded_headers:
         shade = SHADES[layout.seed % len(SHADES)]
         commands += [("BACKGROUND", (0, 0), (-1, 1), shade)]
@@ -319,11 +359,18 @@ def card_table(block: Card, layout: Layout, st: Styles, width: float, rows: list
             ("LINEBEFORE", (1, 2), (1, -1), 0.5, colors.black),
         ]
     elif layout.rules == "horizontal":
-        commands += [("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.black), ("LINEABOVE", (0, 0), (-1, 0), 0.5, colors.black)]
+        commands += [
+            ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.black),
+            ("LINEABOVE", (0, 0), (-1, 0), 0.5, colors.black),
+        ]
     elif layout.rules == "frame":
         commands += [("BOX", (0, 0), (-1, -1), 0.75, colors.black)]
     else:
-        commands += [("LINEBELOW", (0, 1), (-1, 1), 0.75, colors.black)] if layout.shaded_headers is False and layout.seed % 2 else []
+        commands += (
+            [("LINEBELOW", (0, 1), (-1, 1), 0.75, colors.black)]
+            if layout.shaded_headers is False and layout.seed % 2
+            else []
+        )
     return Table(
         data,
         colWidths=widths,
@@ -348,7 +395,9 @@ def card_flowables(block: Card, layout: Layout, st: Styles, width: float, rng: r
             if layout.bullets == "none" or item in ("-", "–"):
                 story.append(para(item, st.item))
             else:
-                story.append(ParagraphFlowable(markup(item, st.bulleted.fontSize), st.bulleted, bulletText=layout.glyph))
+                story.append(
+                    ParagraphFlowable(markup(item, st.bulleted.fontSize), st.bulleted, bulletText=layout.glyph)
+                )
     story.append(Spacer(1, layout.font_size * 1.6))
     return story
 
@@ -399,7 +448,12 @@ def page_size(layout: Layout) -> tuple[float, float]:
 
 
 def footer_text(layout: Layout, number: int, total: int) -> str:
-    return {"page_n": f"Page {number}", "n_of_m": f"{number} / {total}", "dash_n": f"- {number} -", "bare": str(number)}[layout.footer]
+    return {
+        "page_n": f"Page {number}",
+        "n_of_m": f"{number} / {total}",
+        "dash_n": f"- {number} -",
+        "bare": str(number),
+    }[layout.footer]
 
 
 def numbered_canvas(layout: Layout, fonts: tuple[str, str, str]):
@@ -434,7 +488,9 @@ def numbered_canvas(layout: Layout, fonts: tuple[str, str, str]):
                 self.setFillColor(colors.HexColor("#404040"))
                 self.drawRightString(width - margin, height - margin * 0.55, PLAN_TITLE)
                 if layout.running_header == "title_chapter" and self.chapter:
-                    self.drawString(margin + (3.2 * cm if layout.logo else 0), height - margin * 0.55, self.chapter[:70])
+                    self.drawString(
+                        margin + (3.2 * cm if layout.logo else 0), height - margin * 0.55, self.chapter[:70]
+                    )
                 self.setStrokeColor(colors.HexColor("#808080"))
                 self.setLineWidth(0.4)
                 self.line(margin, height - margin * 0.55 - 4, width - margin, height - margin * 0.55 - 4)
@@ -484,7 +540,16 @@ def render_layout(layout: Layout, out: Path) -> Path:
     width, height = page_size(layout)
     margin = layout.margin_cm * cm
     top_margin = margin + (0.6 * cm if layout.running_header != "none" or layout.logo else 0)
-    frame = Frame(margin, margin, width - 2 * margin, height - margin - top_margin, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame = Frame(
+        margin,
+        margin,
+        width - 2 * margin,
+        height - margin - top_margin,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
 
     def before(canvas, doc) -> None:
         canvas.chapter = doc.chapter
@@ -505,7 +570,12 @@ def render_layout(layout: Layout, out: Path) -> Path:
                 self.chapter = flowable.chapter
 
     doc = Document(
-        str(out), pagesize=(width, height), title="Plan d'actions 2025", author="CHU Ibn Sina", creator="plan-to-data layouts", invariant=1
+        str(out),
+        pagesize=(width, height),
+        title="Plan d'actions 2025",
+        author="CHU Ibn Sina",
+        creator="plan-to-data layouts",
+        invariant=1,
     )
     doc.addPageTemplates([PageTemplate("page", [frame], onPage=before, onPageEnd=after)])
     doc.build(story(layout, width - 2 * margin), canvasmaker=numbered_canvas(layout, fonts))

@@ -227,13 +227,20 @@ def test_glyphs_stacked_on_wraps_count_the_items() -> None:
 
 def test_glyphs_beside_every_item_are_trusted() -> None:
     page = PageLayout(1, 595, 842)
-    lines = [value_line(page, 100, "Procédures mises en place", "-"), value_line(page, 112, "100 % des patients couverts", "-")]
+    lines = [
+        value_line(page, 100, "Procédures mises en place", "-"),
+        value_line(page, 112, "100 % des patients couverts", "-"),
+    ]
     assert free_glyph_column(lines, 300.0, SETTINGS) == (lines, None)
 
 
 def test_a_glyph_alone_on_its_line_marks_a_free_column() -> None:
     page = PageLayout(1, 595, 842)
-    lines = [value_line(page, 100, "Former les équipes", "•"), value_line(page, 110, "•"), value_line(page, 124, "Acheter")]
+    lines = [
+        value_line(page, 100, "Former les équipes", "•"),
+        value_line(page, 110, "•"),
+        value_line(page, 124, "Acheter"),
+    ]
     text_lines, count = free_glyph_column(lines, 300.0, SETTINGS)
     assert count == 2 and [item.words[0].text for item in text_lines] == ["Former", "Acheter"]
 
@@ -263,8 +270,14 @@ def test_running_header_beside_a_changing_chapter_is_furniture_but_a_repeated_bu
     for number in range(1, 7):
         page = PageLayout(number, 595, 842)
         chapter = "I.1 Activités médicales" if number < 4 else "I.2 PHARMACIE"
-        item = ["Former les équipes", "Acheter le matériel", "Réaliser les études", "Suivre les indicateurs",
-                "Élaborer les procédures", "Évaluer les pratiques"][number - 1]
+        item = [
+            "Former les équipes",
+            "Acheter le matériel",
+            "Réaliser les études",
+            "Suivre les indicateurs",
+            "Élaborer les procédures",
+            "Évaluer les pratiques",
+        ][number - 1]
         page.lines = [
             Line(number, [segment(chapter, 40, 20), segment("CHU Ibn Sina — Plan d'actions 2025", 350, 20)]),
             Line(number, [segment("Budget", 40, 400), segment("10 MDH", 110, 400)]),
@@ -294,4 +307,8 @@ def test_a_section_row_repeated_at_the_top_of_pages_is_not_furniture_but_a_heade
         ]
         pages.append(page)
     kept = drop_furniture(pages, SETTINGS)
-    assert [line.text for line in kept[0].lines] == ["Hôpital des Spécialités", "Sous Projet HS-M1-25 : Titre", "Budget 100 000 MAD"]
+    assert [line.text for line in kept[0].lines] == [
+        "Hôpital des Spécialités",
+        "Sous Projet HS-M1-25 : Titre",
+        "Budget 100 000 MAD",
+    ]

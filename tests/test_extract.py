@@ -119,7 +119,11 @@ def test_list_rows_know_their_section_and_page(extracted) -> None:
     assert all(row.section for row in extraction.list_rows)
     card_pages = {canonical_code(card.code): card.pages[0] for card in extraction.cards}
     # A summary list is printed before the cards it announces.
-    late = [row.code for row in extraction.list_rows if row.code and canonical_code(row.code) in card_pages and row.page > card_pages[canonical_code(row.code)]]
+    late = [
+        row.code
+        for row in extraction.list_rows
+        if row.code and canonical_code(row.code) in card_pages and row.page > card_pages[canonical_code(row.code)]
+    ]
     assert late == []
 
 
@@ -127,9 +131,7 @@ def test_cards_know_their_section_chapter_and_pages(extracted, golden_cards) -> 
     name, extraction = extracted
     chapters = {card.code_canonical: card.chapter for card in golden_cards}
     wrong = [
-        (card.code, card.chapter)
-        for card in extraction.cards
-        if card.chapter != chapters[canonical_code(card.code)]
+        (card.code, card.chapter) for card in extraction.cards if card.chapter != chapters[canonical_code(card.code)]
     ]
     assert len(wrong) <= len(golden_cards) // 100, f"{name}: chapters {wrong}"
     assert all(card.pages == sorted(card.pages) and card.pages[-1] - card.pages[0] <= 3 for card in extraction.cards)
@@ -167,7 +169,11 @@ def test_second_reader_flags_an_item_it_reads_differently(ruled_verified, render
 def test_both_second_readers_see_the_same_cells(rendering_paths) -> None:
     path = rendering_paths["ruled"]
     with pdfplumber.open(path) as pdf:
-        page = next(number for number, page in enumerate(pdf.pages, 1) if "Sous Projet" in (page.extract_text() or "") and page.lines)
+        page = next(
+            number
+            for number, page in enumerate(pdf.pages, 1)
+            if "Sous Projet" in (page.extract_text() or "") and page.lines
+        )
     camelot_cells = get_reader("camelot").read_cells(path, [page])
     plumber_cells = get_reader("pdfplumber-tables").read_cells(path, [page])
     squash = lambda cells: sorted("".join(cell.text.split()) for cell in cells)  # noqa: E731

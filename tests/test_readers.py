@@ -58,8 +58,18 @@ def layout_differences(name: str, ours: PageLayout, theirs: PageLayout) -> list[
             for word, other in zip(our_line.words, their_line.words):
                 letters += len(word.text)
                 bound = FLOAT_NOISE + WIDTH_TRUNCATION * word.size * letters
-                drift = max(abs(a - b) for a, b in zip((word.x0, word.top, word.x1, word.bottom), (other.x0, other.top, other.x1, other.bottom)))
-                if word.text != other.text or word.bold != other.bold or word.size != pytest.approx(other.size, abs=FLOAT_NOISE) or drift > bound:
+                drift = max(
+                    abs(a - b)
+                    for a, b in zip(
+                        (word.x0, word.top, word.x1, word.bottom), (other.x0, other.top, other.x1, other.bottom)
+                    )
+                )
+                if (
+                    word.text != other.text
+                    or word.bold != other.bold
+                    or word.size != pytest.approx(other.size, abs=FLOAT_NOISE)
+                    or drift > bound
+                ):
                     found.append(f"{where}: word {word} vs {other} (drift {drift:.3f} > {bound:.3f} pt)")
     for kind in ("h_rulings", "v_rulings"):
         # a rule's position (rounded to a tenth of a point) the same; its two ends to float noise
@@ -77,7 +87,9 @@ def layout_differences(name: str, ours: PageLayout, theirs: PageLayout) -> list[
     return found
 
 
-@pytest.mark.parametrize("name", ["reconstruction", "ruled", "borderless", "reflow", *(f"layout-{seed}" for seed in LAYOUT_SEEDS)])
+@pytest.mark.parametrize(
+    "name", ["reconstruction", "ruled", "borderless", "reflow", *(f"layout-{seed}" for seed in LAYOUT_SEEDS)]
+)
 def test_both_readers_give_the_same_layouts(name, documents) -> None:
     path = documents[name]
     pdfium = read_layouts(path, {"reader": "pdfium"})
@@ -97,10 +109,16 @@ def test_both_readers_give_the_same_characters(name, documents) -> None:
     differences = []
     with open_reader("pdfium", documents[name]) as pdfium, open_reader("pdfplumber", documents[name]) as plumber:
         for number in range(1, pdfium.page_count() + 1):
-            ours = Counter(char.text for char in unique_chars(pdfium.read_page(number).chars) if not char.text.isspace())
-            theirs = Counter(char.text for char in unique_chars(plumber.read_page(number).chars) if not char.text.isspace())
+            ours = Counter(
+                char.text for char in unique_chars(pdfium.read_page(number).chars) if not char.text.isspace()
+            )
+            theirs = Counter(
+                char.text for char in unique_chars(plumber.read_page(number).chars) if not char.text.isspace()
+            )
             if ours != theirs:
-                differences.append(f"{name} p{number}: pdfium only {dict(ours - theirs)}, pdfplumber only {dict(theirs - ours)}")
+                differences.append(
+                    f"{name} p{number}: pdfium only {dict(ours - theirs)}, pdfplumber only {dict(theirs - ours)}"
+                )
     print("\n".join(differences))
     assert differences == []
 
@@ -108,7 +126,9 @@ def test_both_readers_give_the_same_characters(name, documents) -> None:
 def test_private_use_bullets_come_through_as_printed() -> None:
     """The reconstruction's Wingdings arrows are U+F0D8 in its text layer, as pdfplumber reads them."""
     with open_reader("pdfium", RECONSTRUCTION) as reader:
-        texts = Counter(char.text for number in range(1, reader.page_count() + 1) for char in reader.read_page(number).chars)
+        texts = Counter(
+            char.text for number in range(1, reader.page_count() + 1) for char in reader.read_page(number).chars
+        )
     assert texts["\uf0d8"] > 0
     assert texts["ti"] > 0 and texts["ﬁ"] == 0  # a ligature glyph is one character of its letters
 

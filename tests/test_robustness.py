@@ -31,7 +31,12 @@ def folder(tmp_path_factory):
 
 @pytest.mark.parametrize(
     "seed",
-    [pytest.param(seed, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[seed])) if seed in KNOWN_FAILURES else seed for seed in SEEDS],
+    [
+        pytest.param(seed, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[seed]))
+        if seed in KNOWN_FAILURES
+        else seed
+        for seed in SEEDS
+    ],
 )
 def test_a_seeded_layout_is_read_as_drawn(seed, folder) -> None:
     result = run_seed(seed, str(folder), 30)
@@ -53,7 +58,16 @@ def test_the_sidecar_reproduces_the_layout(tmp_path) -> None:
     assert first.read_bytes() == second.read_bytes()
     sidecar = json.loads(first.with_suffix(".json").read_text(encoding="utf-8"))
     assert Layout.from_sidecar(sidecar) == layout
-    assert set(layout.options()) >= {"rules", "label_valign", "bullets", "glyph", "watermark", "stamp", "footer", "family"}
+    assert set(layout.options()) >= {
+        "rules",
+        "label_valign",
+        "bullets",
+        "glyph",
+        "watermark",
+        "stamp",
+        "footer",
+        "family",
+    }
 
 
 def test_the_drawn_text_is_the_golden_text_where_the_layout_adds_no_punctuation(golden_cards) -> None:

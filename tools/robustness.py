@@ -98,23 +98,41 @@ def run_seed(seed: int, folder: str, card_count: int, reader: str = "pdfium") ->
         extracted = by_code.get(card.code_canonical)
         if extracted is None:
             continue
-        items = {name: [item.text for row in extracted.rows if row.field == name for item in row.items] for name in ("budget", "schedule")}
+        items = {
+            name: [item.text for row in extracted.rows if row.field == name for item in row.items]
+            for name in ("budget", "schedule")
+        }
         budget = card_budget([parse_budget_line(text) for text in items["budget"]])
         expected = card.expected
         if (budget.amount_min, budget.amount_max) != (expected.budget_min_mad, expected.budget_max_mad):
-            result.budget_wrong.append(f"{card.code_canonical}: {budget.amount_min}–{budget.amount_max}, golden {expected.budget_min_mad}–{expected.budget_max_mad}")
+            result.budget_wrong.append(
+                f"{card.code_canonical}: {budget.amount_min}–{budget.amount_max}, golden {expected.budget_min_mad}–{expected.budget_max_mad}"
+            )
         schedule = card_schedule([parse_schedule_item(text) for text in items["schedule"]])
         if (schedule.start, schedule.end) != (expected.start_date, expected.end_date):
-            result.dates_wrong.append(f"{card.code_canonical}: {schedule.start}–{schedule.end}, golden {expected.start_date}–{expected.end_date}")
+            result.dates_wrong.append(
+                f"{card.code_canonical}: {schedule.start}–{schedule.end}, golden {expected.start_date}–{expected.end_date}"
+            )
     return result
 
 
-def run_seeds(seeds: list[int], folder: Path, card_count: int, workers: int, reader: str = "pdfium") -> list[SeedResult]:
+def run_seeds(
+    seeds: list[int], folder: Path, card_count: int, workers: int, reader: str = "pdfium"
+) -> list[SeedResult]:
     folder.mkdir(parents=True, exist_ok=True)
     if workers <= 1:
         return [run_seed(seed, str(folder), card_count, reader) for seed in seeds]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run_seed, seeds, [str(folder)] * len(seeds), [card_count] * len(seeds), [reader] * len(seeds), chunksize=1))
+        return list(
+            pool.map(
+                run_seed,
+                seeds,
+                [str(folder)] * len(seeds),
+                [card_count] * len(seeds),
+                [reader] * len(seeds),
+                chunksize=1,
+            )
+        )
 
 
 def feature_table(results: list[SeedResult]) -> str:
@@ -138,7 +156,9 @@ def field_table(results: list[SeedResult]) -> str:
             rates[name].append(rate)
     lines = ["| field | seeds exact | mean rate |", "|---|---|---|"]
     for name, values in sorted(rates.items()):
-        lines.append(f"| {name} | {sum(value == 1.0 for value in values) / len(values):.2f} | {sum(values) / len(values):.4f} |")
+        lines.append(
+            f"| {name} | {sum(value == 1.0 for value in values) / len(values):.2f} | {sum(values) / len(values):.4f} |"
+        )
     return "\n".join(lines)
 
 
@@ -148,17 +168,22 @@ def summary(results: list[SeedResult]) -> str:
     matched, total = sum(r.matched for r in results), sum(r.total for r in results)
     slowest = max(results, key=lambda result: result.seconds)
     return (
-        f"{count} layouts: " + ", ".join(f"{name} {value}/{count}" for name, value in totals.items())
+        f"{count} layouts: "
+        + ", ".join(f"{name} {value}/{count}" for name, value in totals.items())
         + f"; items exact overall {matched}/{total} = {matched / total if total else 1:.4f}"
         + f"; slowest extraction seed {slowest.seed}: {slowest.seconds:.1f} s ({slowest.pages} pages)"
     )
 
 
 def describe_failure(result: SeedResult, limit: int) -> list[str]:
-    lines = [f"seed {result.seed} fails: reproduce with  .venv/bin/python tools/robustness.py --seed {result.seed} --verbose"]
+    lines = [
+        f"seed {result.seed} fails: reproduce with  .venv/bin/python tools/robustness.py --seed {result.seed} --verbose"
+    ]
     if result.error:
         return lines + [f"  error: {result.error}"]
-    lines.append(f"  cards {result.found}/{result.cards}, invented {result.invented}, missing {result.missing}; items {result.items:.4f}")
+    lines.append(
+        f"  cards {result.found}/{result.cards}, invented {result.invented}, missing {result.missing}; items {result.items:.4f}"
+    )
     lines += [f"  budget {line}" for line in result.budget_wrong[:limit]]
     lines += [f"  dates {line}" for line in result.dates_wrong[:limit]]
     lines += [f"  {line[:300]}" for line in result.differences[:limit]]
@@ -190,7 +215,10 @@ def main(argv: list[str] | None = None) -> int:
     for result in failures:
         print("\n".join(describe_failure(result, 10_000 if args.verbose else 6)), file=sys.stderr)
     if failures:
-        print(f"{len(failures)} of {len(results)} layouts fail: seeds {' '.join(str(result.seed) for result in failures)}", file=sys.stderr)
+        print(
+            f"{len(failures)} of {len(results)} layouts fail: seeds {' '.join(str(result.seed) for result in failures)}",
+            file=sys.stderr,
+        )
     return 1 if failures else 0
 
 

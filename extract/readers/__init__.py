@@ -47,7 +47,7 @@ class PageReader:
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> "PageReader":
+    def __enter__(self) -> PageReader:
         return self
 
     def __exit__(self, *exc) -> None:

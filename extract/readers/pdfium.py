@@ -25,14 +25,12 @@ file with missing objects is refused as pdfminer refuses it.
 from __future__ import annotations
 
 import ctypes
-import math
 import re
 import unicodedata
 
 from extract.errors import InputError
 from extract.layout import Char, PageContent, visible_ink
 from extract.readers import PageReader
-
 
 # pdfium reports a hyphen it takes for a line-end hyphenation as U+0002; the PDF prints « - ».
 PDFIUM_HYPHEN, HYPHEN = 0x2, "-"
@@ -54,7 +52,7 @@ class _Api:
     def __init__(self) -> None:
         import pypdfium2.raw as raw
 
-        vp, i, d = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
+        vp, i = ctypes.c_void_p, ctypes.c_int
         self.raw = raw
         self.count_chars = _prototype(raw.FPDFText_CountChars, i, vp)
         self.unicode = _prototype(raw.FPDFText_GetUnicode, ctypes.c_uint, vp, i)
@@ -156,7 +154,9 @@ class PdfiumReader(PageReader):
             raw = self.api.raw
             box = page.get_mediabox()
             rotation = page.get_rotation()
-            width, height = (box[3] - box[1], box[2] - box[0]) if rotation in (90, 270) else (box[2] - box[0], box[3] - box[1])
+            width, height = (
+                (box[3] - box[1], box[2] - box[0]) if rotation in (90, 270) else (box[2] - box[0], box[3] - box[1])
+            )
             to_page = page_matrix(box, rotation)
             textpage = page.get_textpage()
             try:
@@ -216,7 +216,9 @@ class PdfiumReader(PageReader):
             key = (font, code)
             advance = widths.get(key)
             if advance is None:
-                advance = widths[key] = width.value if api.glyph_width(font, code, ctypes.c_float(1.0), width_ref) else -1.0
+                advance = widths[key] = (
+                    width.value if api.glyph_width(font, code, ctypes.c_float(1.0), width_ref) else -1.0
+                )
             advance *= size
             empty = right == loose.left and loose.top == loose.bottom  # a space: no outline, no loose box
             if a and not empty and (advance < 0 or abs(a * advance) > abs(right - x) + ADVANCE_SLACK):
@@ -362,7 +364,12 @@ def path_edges(shape: list[str], points: list) -> list[tuple[tuple[float, float]
         elif text in ("mlllh", "mllll") and pts[0] == pts[4] and is_axis_rectangle(pts):
             xs, ys = [p[0] for p in pts[:4]], [p[1] for p in pts[:4]]
             x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
-            edges += [((x0, top), (x1, top)), ((x0, bottom), (x1, bottom)), ((x0, top), (x0, bottom)), ((x1, top), (x1, bottom))]
+            edges += [
+                ((x0, top), (x1, top)),
+                ((x0, bottom), (x1, bottom)),
+                ((x0, top), (x0, bottom)),
+                ((x1, top), (x1, bottom)),
+            ]
         elif len(pts) > 1:
             edges += list(zip(pts, pts[1:]))
     return edges

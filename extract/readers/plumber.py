@@ -88,7 +88,9 @@ def plumber_edges(page) -> tuple[list, list]:
     a slanted line (pdfplumber calls every line that is not horizontal « v ») is neither."""
     horizontal, vertical = [], []
     for edge in page.edges:
-        if not visible_ink(bool(edge.get("stroke")), edge.get("stroking_color"), bool(edge.get("fill")), edge.get("non_stroking_color")):
+        if not visible_ink(
+            bool(edge.get("stroke")), edge.get("stroking_color"), bool(edge.get("fill")), edge.get("non_stroking_color")
+        ):
             continue
         if edge["orientation"] == "h":
             horizontal.append((float(edge["top"]), float(edge["x0"]), float(edge["x1"])))
@@ -125,11 +127,15 @@ class PdfplumberReader(PageReader):
             try:
                 chars = [plumber_char(char) for char in page.chars]
                 horizontal, vertical = plumber_edges(page)
-                content = PageContent(number, float(page.width), float(page.height), chars, horizontal, vertical, len(page.images))
+                content = PageContent(
+                    number, float(page.width), float(page.height), chars, horizontal, vertical, len(page.images)
+                )
             except DamageFound:
                 content = None  # reported below, with the page
             except Exception as error:
-                raise InputError(f"{self.path}: page {number} cannot be read ({type(error).__name__}: {error})") from None
+                raise InputError(
+                    f"{self.path}: page {number} cannot be read ({type(error).__name__}: {error})"
+                ) from None
             finally:
                 page.close()
         if damage:
