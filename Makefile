@@ -33,7 +33,7 @@ notebook: all  ## open notebooks/analyst.ipynb in Jupyter on $(OUT)/plan.duckdb 
 	@$(BIN)/pip install -qq -c $(CONSTRAINTS) -e '.[dev,notebook]'
 	PLAN_DB=$(abspath $(OUT))/plan.duckdb $(BIN)/jupyter notebook notebooks/analyst.ipynb
 
-setup: $(BIN)/.installed chromium tesseract  ## build the virtual environment from nothing (the exact versions of constraints.txt) and install chromium for the browser tests and tesseract for scans
+setup: $(BIN)/.installed chromium tesseract fonts  ## build the virtual environment from nothing (the exact versions of constraints.txt) and install chromium for the browser tests, tesseract for scans and the fonts of the seeded layouts
 
 # The browser the review site's tests drive: Debian's chromium, installed when run as root; otherwise one line
 # saying what to install. Silent when it is there.
@@ -48,6 +48,19 @@ tesseract:
 	      || { echo "setup: apt-get install tesseract-ocr tesseract-ocr-fra failed; scanned pages need it"; exit 1; }; \
 	  else \
 	    echo "setup: no tesseract for scanned pages; install it as root: apt-get install -y tesseract-ocr tesseract-ocr-fra"; \
+	  fi; }
+
+# The condensed faces the seeded layouts draw with (reconstruct/layouts.py): Debian's fonts-dejavu-extra,
+# installed when run as root; otherwise one line saying what to install. Silent when they are there.
+.PHONY: fonts
+fonts:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "setup: installing fonts-dejavu-extra (apt-get)"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-extra; } >/dev/null 2>&1 \
+	      || { echo "setup: apt-get install fonts-dejavu-extra failed; the seeded layouts need it"; exit 1; }; \
+	  else \
+	    echo "setup: no condensed DejaVu fonts for the seeded layouts; install them as root: apt-get install -y fonts-dejavu-extra"; \
 	  fi; }
 
 .PHONY: chromium
