@@ -220,12 +220,13 @@ def correct_card(card: Card, code: str, corrections: list[Correction]) -> tuple[
                 )
             else:
                 fixed = CorrectedItem(
-                    correction.corrected,
-                    item.boxes,
-                    item.reader,
-                    DELETED if correction.corrected == "" else item.flag,
-                    item.text,
-                    correction.reason,
+                    text=correction.corrected,
+                    boxes=item.boxes,
+                    reader=item.reader,
+                    flag=DELETED if correction.corrected == "" else item.flag,
+                    ocr_confidence=item.ocr_confidence,
+                    extracted=item.text,
+                    reason=correction.reason,
                 )
                 items.append(fixed)
                 outcomes.append(Outcome(correction, "applied", item.text, item.page, None))
