@@ -12,11 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extract.model import Card, Extraction, Item, Row
-from normalize.amounts import card_budget, parse_budget_line
 from normalize.codes import canonical_code
-from normalize.dates import card_schedule, parse_schedule_item
 from schemas.golden import GoldenCard
-from tools.extraction_vs_golden import compare
+from tools.extraction_vs_golden import card_values, compare, golden_values
 
 
 @dataclass
@@ -69,10 +67,6 @@ def card_dict(card: Card) -> dict:
     }
 
 
-def _items(card: Card, name: str) -> list[str]:
-    return [item.text for row in card.rows if row.field == name for item in row.items]
-
-
 def score(cards: list[dict], golden_cards: list[GoldenCard]) -> Score:
     extraction, unreadable = as_extraction(cards)
     comparison = compare(extraction, golden_cards)
@@ -93,11 +87,7 @@ def score(cards: list[dict], golden_cards: list[GoldenCard]) -> Score:
         card = by_code.get(golden.code_canonical)
         if card is None:
             continue
-        budget = card_budget([parse_budget_line(text) for text in _items(card, "budget")])
-        expected = golden.expected
-        if (budget.amount_min, budget.amount_max) == (expected.budget_min_mad, expected.budget_max_mad):
-            result.budget_agree += 1
-        schedule = card_schedule([parse_schedule_item(text) for text in _items(card, "schedule")])
-        if (schedule.start, schedule.end) == (expected.start_date, expected.end_date):
-            result.dates_agree += 1
+        read, expected = card_values(card), golden_values(golden)
+        result.budget_agree += read.budget == expected.budget
+        result.dates_agree += read.dates == expected.dates
     return result

@@ -36,7 +36,7 @@ from reportlab.platypus import PageBreak as PageBreakFlowable
 from reportlab.platypus import Paragraph as ParagraphFlowable
 
 from reconstruct.document import Card, Heading, plan_document
-from reconstruct.pdf_render import FAMILIES, FONT_DIR, markup
+from reconstruct.pdf_render import FAMILIES, FONT_DIR, heading_styles, markup
 from schemas.golden import GoldenCard, GoldenRow
 
 SYSTEM_FONTS = Path("/usr/share/fonts/truetype/dejavu")
@@ -254,29 +254,7 @@ def make_styles(layout: Layout) -> Styles:
         section=ParagraphStyle("section", body, fontName=bold, alignment=TA_CENTER),
         header=ParagraphStyle("header", body, fontName=bold),
         untabled_label=ParagraphStyle("untabled", body, fontName=bold, spaceBefore=leading * 0.5),
-        headings=(
-            ParagraphStyle(
-                "h1", body, fontName=bold, fontSize=size * 1.8, leading=size * 2.2, spaceBefore=size, spaceAfter=size
-            ),
-            ParagraphStyle(
-                "h2",
-                body,
-                fontName=bold,
-                fontSize=size * 1.45,
-                leading=size * 1.8,
-                spaceBefore=size * 0.8,
-                spaceAfter=size * 0.6,
-            ),
-            ParagraphStyle(
-                "h3",
-                body,
-                fontName=bold,
-                fontSize=size * 1.2,
-                leading=size * 1.5,
-                spaceBefore=size * 0.6,
-                spaceAfter=size * 0.4,
-            ),
-        ),
+        headings=heading_styles(body, bold, size, (1.8, 1.45, 1.2)),
     )
 
 

@@ -148,6 +148,25 @@ class Styles:
     footer: ParagraphStyle
 
 
+def heading_styles(
+    body: ParagraphStyle, bold: str, size: float, scales: tuple[float, float, float]
+) -> tuple[ParagraphStyle, ...]:
+    """Bold headings of three levels, each ``scales[level]`` times the body size, spaced in proportion."""
+    shapes = ((2.2, 1.0, 1.0), (1.8, 0.8, 0.6), (1.5, 0.6, 0.4))  # leading, space before, space after (× size)
+    return tuple(
+        ParagraphStyle(
+            f"h{level + 1}",
+            body,
+            fontName=bold,
+            fontSize=size * scale,
+            leading=size * leading,
+            spaceBefore=size * before,
+            spaceAfter=size * after,
+        )
+        for level, (scale, (leading, before, after)) in enumerate(zip(scales, shapes, strict=True))
+    )
+
+
 def make_styles(s: Settings) -> Styles:
     regular, bold = register_family(s.family)
     bullet_regular, _ = register_family(BULLET_FAMILY)
@@ -165,29 +184,7 @@ def make_styles(s: Settings) -> Styles:
         glyph=ParagraphStyle("glyph", body, fontName=bullet_regular),
         section=ParagraphStyle("section", body, fontName=bold, alignment=TA_CENTER),
         header=ParagraphStyle("header", body, fontName=bold),
-        headings=(
-            ParagraphStyle(
-                "h1", body, fontName=bold, fontSize=size * 1.8, leading=size * 2.2, spaceBefore=size, spaceAfter=size
-            ),
-            ParagraphStyle(
-                "h2",
-                body,
-                fontName=bold,
-                fontSize=size * 1.4,
-                leading=size * 1.8,
-                spaceBefore=size * 0.8,
-                spaceAfter=size * 0.6,
-            ),
-            ParagraphStyle(
-                "h3",
-                body,
-                fontName=bold,
-                fontSize=size * 1.15,
-                leading=size * 1.5,
-                spaceBefore=size * 0.6,
-                spaceAfter=size * 0.4,
-            ),
-        ),
+        headings=heading_styles(body, bold, size, (1.8, 1.4, 1.15)),
         footer=ParagraphStyle("footer", body, fontSize=size * 0.85),
     )
 

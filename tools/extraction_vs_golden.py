@@ -20,8 +20,10 @@ from pathlib import Path
 
 from extract.cards import label_field, label_key
 from extract.errors import PlanToDataError
-from extract.model import Extraction
+from extract.model import Card, Extraction
+from normalize.amounts import card_budget, parse_budget_line
 from normalize.codes import canonical_code
+from normalize.dates import card_schedule, parse_schedule_item
 from schemas.golden import GoldenCard
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,6 +84,30 @@ def score_items(comparison: Comparison, name: str, code: str, golden: list[str],
         for tag, a0, a1, b0, b1 in matcher.get_opcodes():
             if tag != "equal":
                 comparison.differences.append(f"{code} {name}: golden {golden[a0:a1]!r} extracted {extracted[b0:b1]!r}")
+
+
+@dataclass(frozen=True)
+class CardValues:
+    """A card's budget (minimum, maximum, in MAD) and dates (start, end), as the normalizers read them."""
+
+    budget: tuple
+    dates: tuple
+
+
+def card_values(card: Card) -> CardValues:
+    """The values the normalizers read from an extracted card's « Budget » and « Calendrier » items."""
+
+    def items(name: str) -> list[str]:
+        return [item.text for row in card.rows if row.field == name for item in row.items]
+
+    budget = card_budget([parse_budget_line(text) for text in items("budget")])
+    schedule = card_schedule([parse_schedule_item(text) for text in items("schedule")])
+    return CardValues((budget.amount_min, budget.amount_max), (schedule.start, schedule.end))
+
+
+def golden_values(card: GoldenCard) -> CardValues:
+    expected = card.expected
+    return CardValues((expected.budget_min_mad, expected.budget_max_mad), (expected.start_date, expected.end_date))
 
 
 def code_key(printed: str) -> str:

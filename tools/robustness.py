@@ -68,10 +68,8 @@ class SeedResult:
 
 def run_seed(seed: int, folder: str, card_count: int, reader: str = "pdfium") -> SeedResult:
     from extract.run import extract_plan
-    from normalize.amounts import card_budget, parse_budget_line
-    from normalize.dates import card_schedule, parse_schedule_item
     from reconstruct.layouts import Layout, drawn_cards, render_layout
-    from tools.extraction_vs_golden import code_key, compare
+    from tools.extraction_vs_golden import card_values, code_key, compare, golden_values
 
     layout = Layout.draw(seed, card_count)
     result = SeedResult(seed, layout.options(), cards=len(layout.cards))
@@ -98,21 +96,11 @@ def run_seed(seed: int, folder: str, card_count: int, reader: str = "pdfium") ->
         extracted = by_code.get(card.code_canonical)
         if extracted is None:
             continue
-        items = {
-            name: [item.text for row in extracted.rows if row.field == name for item in row.items]
-            for name in ("budget", "schedule")
-        }
-        budget = card_budget([parse_budget_line(text) for text in items["budget"]])
-        expected = card.expected
-        if (budget.amount_min, budget.amount_max) != (expected.budget_min_mad, expected.budget_max_mad):
-            result.budget_wrong.append(
-                f"{card.code_canonical}: {budget.amount_min}–{budget.amount_max}, golden {expected.budget_min_mad}–{expected.budget_max_mad}"
-            )
-        schedule = card_schedule([parse_schedule_item(text) for text in items["schedule"]])
-        if (schedule.start, schedule.end) != (expected.start_date, expected.end_date):
-            result.dates_wrong.append(
-                f"{card.code_canonical}: {schedule.start}–{schedule.end}, golden {expected.start_date}–{expected.end_date}"
-            )
+        read, expected = card_values(extracted), golden_values(card)
+        if read.budget != expected.budget:
+            result.budget_wrong.append(f"{card.code_canonical}: {read.budget}, golden {expected.budget}")
+        if read.dates != expected.dates:
+            result.dates_wrong.append(f"{card.code_canonical}: {read.dates}, golden {expected.dates}")
     return result
 
 

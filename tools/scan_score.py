@@ -96,9 +96,7 @@ def cards_within(pages: tuple[int, int] | None) -> set[str] | None:
 
 def score(extraction, golden_cards, all_codes: set[str] | None = None) -> dict:
     from extract.cards import label_key
-    from normalize.amounts import card_budget, parse_budget_line
-    from normalize.dates import card_schedule, parse_schedule_item
-    from tools.extraction_vs_golden import code_key, compare
+    from tools.extraction_vs_golden import card_values, code_key, compare, golden_values
 
     comparison = compare(extraction, golden_cards)
     by_code = {}
@@ -117,15 +115,9 @@ def score(extraction, golden_cards, all_codes: set[str] | None = None) -> dict:
             pairs.append((row.items, [item.text for item in match.items] if match else []))
         if card is None:
             continue
-        items = {
-            name: [item.text for row in card.rows if row.field == name for item in row.items]
-            for name in ("budget", "schedule")
-        }
-        budget = card_budget([parse_budget_line(text) for text in items["budget"]])
-        expected = golden.expected
-        budget_ok += (budget.amount_min, budget.amount_max) == (expected.budget_min_mad, expected.budget_max_mad)
-        schedule = card_schedule([parse_schedule_item(text) for text in items["schedule"]])
-        dates_ok += (schedule.start, schedule.end) == (expected.start_date, expected.end_date)
+        read, expected = card_values(card), golden_values(golden)
+        budget_ok += read.budget == expected.budget
+        dates_ok += read.dates == expected.dates
     matched = sum(value.matched for value in comparison.fields.values())
     total = sum(value.total for value in comparison.fields.values())
     golden_codes = all_codes or {card.code_canonical for card in golden_cards}
