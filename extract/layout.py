@@ -17,6 +17,8 @@ from statistics import median
 
 from extract.settings import ExtractSettings
 
+DEFAULT_SETTINGS = ExtractSettings()
+
 BBox = tuple[float, float, float, float]
 
 
@@ -277,19 +279,20 @@ def page_rulings(
     return unique(horizontal), unique(vertical)
 
 
-def words_to_lines(words: list[Word], page: int) -> list[list[Word]]:
+def words_to_lines(words: list[Word], page: int, settings: ExtractSettings = DEFAULT_SETTINGS) -> list[list[Word]]:
     """Cluster words into visual lines by vertical overlap; small raised words (superscripts) join their line."""
     if not words:
         return []
     body_size = median(word.size for word in words)
-    normal = sorted((word for word in words if word.size >= 0.8 * body_size), key=lambda word: (word.top, word.x0))
-    small = [word for word in words if word.size < 0.8 * body_size]
+    small_size = settings.superscript_size_ratio * body_size
+    normal = sorted((word for word in words if word.size >= small_size), key=lambda word: (word.top, word.x0))
+    small = [word for word in words if word.size < small_size]
     lines: list[list[Word]] = []
     spans: list[list[float]] = []
     for word in normal:
         for index in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
             top, bottom = spans[index]
-            if top - 0.5 <= word.middle <= bottom + 0.5:
+            if top - settings.line_overlap_slack <= word.middle <= bottom + settings.line_overlap_slack:
                 lines[index].append(word)
                 spans[index] = [min(top, word.top), max(bottom, word.bottom)]
                 break
@@ -305,7 +308,7 @@ def words_to_lines(words: list[Word], page: int) -> list[list[Word]]:
                 for line, (top, bottom) in zip(lines, spans)
                 if top - word.size <= word.bottom
                 and word.top <= bottom
-                and any(abs(other.x1 - word.x0) < 0.6 and other.top < word.bottom for other in line)
+                and any(abs(other.x1 - word.x0) < settings.touching_gap and other.top < word.bottom for other in line)
             ),
             None,
         ) or next((line for line, (top, bottom) in zip(lines, spans) if top - 1 <= word.middle <= bottom + 1), None)
@@ -316,10 +319,12 @@ def words_to_lines(words: list[Word], page: int) -> list[list[Word]]:
             host.append(word)
     for line in lines:
         line.sort(key=lambda word: word.x0)
-    return [glue_superscripts(line) for line in sorted(lines, key=lambda line: min(word.top for word in line))]
+    return [
+        glue_superscripts(line, settings) for line in sorted(lines, key=lambda line: min(word.top for word in line))
+    ]
 
 
-def glue_superscripts(words: list[Word]) -> list[Word]:
+def glue_superscripts(words: list[Word], settings: ExtractSettings = DEFAULT_SETTINGS) -> list[Word]:
     """« 1 » followed by a raised « er » printed flush against it is the one word « 1er »."""
     if len(words) < 2:
         return words
@@ -327,8 +332,9 @@ def glue_superscripts(words: list[Word]) -> list[Word]:
     glued: list[Word] = [words[0]]
     for word in words[1:]:
         previous = glued[-1]
-        touching = word.x0 - previous.x1 < 0.6
-        if touching and (word.size < 0.8 * body or previous.size < 0.8 * body):
+        touching = word.x0 - previous.x1 < settings.touching_gap
+        small = settings.superscript_size_ratio * body
+        if touching and (word.size < small or previous.size < small):
             glued[-1] = Word(
                 previous.text + word.text,
                 previous.x0,
@@ -464,7 +470,7 @@ def page_to_layout(content: PageContent, settings: ExtractSettings) -> PageLayou
         image_count=content.image_count,
         decoration="".join(char.text for char in dropped),
     )
-    for words in words_to_lines(chars_to_words(chars, settings), content.number):
+    for words in words_to_lines(chars_to_words(chars, settings), content.number, settings):
         layout.lines.append(Line(content.number, line_to_segments(words, v_rulings, settings)))
     return layout
 
@@ -507,7 +513,7 @@ def drop_furniture(pages: list[PageLayout], settings: ExtractSettings) -> list[P
     for page in pages:
         for key in {key for line in page.lines if in_band(line, page) for key in keys(line)}:
             counts[key] = counts.get(key, 0) + 1
-    threshold = max(3, settings.furniture_share * len(pages))
+    threshold = max(settings.furniture_min_pages, settings.furniture_share * len(pages))
 
     def furniture(line: Line, page: PageLayout) -> bool:
         if not in_band(line, page):

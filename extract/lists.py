@@ -24,6 +24,9 @@ from extract.layout import Segment
 from extract.model import Box, ListRow
 from normalize.vocabulary import fold
 
+# A first cell without a digit and shorter than this is the list's own header row (« Code »), not a code.
+MAX_HEADER_CELL_LENGTH = 30
+
 
 @dataclass
 class Region:
@@ -58,10 +61,10 @@ def region_columns(region: Region) -> list[float]:
     starts: dict[int, int] = {}
     for entry in region.lines:
         for segment in entry.line.segments:
-            key = round(segment.x0 / 4)
+            key = round(segment.x0 / DEFAULTS.list_column_step)
             starts[key] = starts.get(key, 0) + 1
-    threshold = max(2, len(region.lines) // 10)
-    columns = sorted(key * 4 for key, count in starts.items() if count >= threshold)
+    threshold = max(DEFAULTS.list_column_min_lines, len(region.lines) * DEFAULTS.list_column_min_share)
+    columns = sorted(key * DEFAULTS.list_column_step for key, count in starts.items() if count >= threshold)
     merged: list[float] = []
     for x in columns:
         if not merged or x - merged[-1] > 12:
@@ -70,7 +73,7 @@ def region_columns(region: Region) -> list[float]:
 
 
 def column_of(segment: Segment, columns: list[float]) -> int:
-    return max((index for index, x in enumerate(columns) if segment.x0 >= x - 6), default=0)
+    return max((index for index, x in enumerate(columns) if segment.x0 >= x - DEFAULTS.list_column_slack), default=0)
 
 
 def join_cell(parts: list[tuple[str, bool]]) -> str:
@@ -92,7 +95,10 @@ class Draft:
 def column_rule_crosses(entry: StreamLine, code_x: float, title_x: float) -> bool:
     """Is there a vertical rule between the code and title columns beside this line?"""
     middle = (entry.line.top + entry.line.bottom) / 2
-    return any(code_x + 6 < x < title_x and top <= middle <= bottom for x, top, bottom in entry.page.v_rulings)
+    return any(
+        code_x + DEFAULTS.list_column_slack < x < title_x and top <= middle <= bottom
+        for x, top, bottom in entry.page.v_rulings
+    )
 
 
 def is_ruled(region: Region, title_x: float) -> bool:
@@ -108,9 +114,9 @@ def is_section_row(entry: StreamLine, columns: list[float], ruled: bool) -> bool
     """A merged row naming the section: one cell across the code and title columns."""
     segments = entry.line.segments
     first = segments[0]
-    if len(segments) != 1 or first.x0 >= columns[1] - 6:
+    if len(segments) != 1 or first.x0 >= columns[1] - DEFAULTS.list_column_slack:
         return False
-    if first.x1 > columns[1] + 6:
+    if first.x1 > columns[1] + DEFAULTS.list_column_slack:
         return True
     return ruled and any(entry.page.v_rulings) and not column_rule_crosses(entry, columns[0], columns[1])
 
@@ -171,7 +177,7 @@ def region_to_rows(region: Region) -> list[ListRow]:
         code = join_cell(draft.cells.get(0, [])) or None
         title = join_cell(draft.cells.get(1, []))
         extra = join_cell(draft.cells.get(2, [])) if len(columns) > 2 else ""
-        if code and not re.search(r"\d", code) and len(code) < 30:
+        if code and not re.search(r"\d", code) and len(code) < MAX_HEADER_CELL_LENGTH:
             continue  # the table's own header row (« Code », « Intitulé »)
         if not title:
             continue

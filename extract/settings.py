@@ -64,6 +64,21 @@ class ExtractSettings(BaseModel):
     fit_margin: float = 0.5
     # A line further below the one above than (paragraph_gap + this) line heights opens an item.
     line_gap_allowance: float = 0.6
+    # Lines: words smaller than this share of the page's body size are superscripts (« 1er »), glued to the
+    # word they touch (closer than touching_gap points) and set on its line.
+    superscript_size_ratio: float = 0.8
+    touching_gap: float = 0.6
+    # A word whose middle lies within this many points of a line's extent is on that line.
+    line_overlap_slack: float = 0.5
+    # Running headers repeat on at least this many pages (and furniture_share of them).
+    furniture_min_pages: int = 3
+    # Summary lists: columns are where at least list_column_min_lines lines (and list_column_min_share of the
+    # list's lines) start, left edges rounded to list_column_step points; text within list_column_slack points
+    # of a column starts in it.
+    list_column_step: float = 4.0
+    list_column_min_lines: int = 2
+    list_column_min_share: float = 0.1
+    list_column_slack: float = 6.0
     # Summary lists: a rule between two rows is looked for across this many points from the title column.
     list_rule_probe_width: float = 40.0
     # Running headers and footers: text repeated at the same height on this share of the pages is dropped.
