@@ -6,8 +6,8 @@ from pathlib import Path
 
 from extract.cards import card_starts, layouts_to_stream, stream_to_cards
 from extract.errors import NotThePlanError
-from extract.lists import stream_to_list_rows
 from extract.layout import PageLayout
+from extract.lists import stream_to_list_rows
 from extract.model import Extraction, Finding
 from extract.pdf import UnreadablePage, read_document
 from extract.readers.provenance import after_cards, text_layer_pages
@@ -49,7 +49,9 @@ def extract_plan(path: Path | str, settings: ExtractSettings | dict | None = Non
     uncertain: set[int] = set()
     cards, findings = stream_to_cards(stream, settings, uncertain)
     if not cards:
-        raise NotThePlanError(f"{path}: no project card (« Sous Projet CODE : title ») in its {len(layouts)} pages; not an action plan")
+        raise NotThePlanError(
+            f"{path}: no project card (« Sous Projet CODE : title ») in its {len(layouts)} pages; not an action plan"
+        )
     extraction = Extraction(str(path), len(layouts), cards, stream_to_list_rows(stream, card_starts(stream)), findings)
     extraction.findings += after_cards(extraction, layouts, settings)  # code repairs, OCR provenance
     ruled_pages = {layout.number for layout in layouts if layout.v_rulings} & text_layer_pages(layouts)
