@@ -17,7 +17,6 @@ import logging
 import os
 import re
 import signal
-import sys
 import threading
 import time
 import unicodedata
@@ -29,6 +28,7 @@ from pathlib import Path
 
 from extract.errors import InputError, NotThePlanError, ScannedPdfError
 from extract.layout import PageLayout, drop_furniture
+from extract.progress import PageProgress
 from extract.readers import PageReader, open_reader
 from extract.readers.ocr import OcrUnavailable
 from extract.readers.select import page_layout
@@ -366,8 +366,8 @@ def read_document(path: Path, settings: ExtractSettings | dict | None = None) ->
             causes[page.number] = page.cause
         for name, level, message in result.messages:
             worker_log.log(level, "%s: %s", name, message)
-        if settings.progress and result.layouts:
-            print(f"read pages {result.layouts[0].number}-{result.layouts[-1].number}", file=sys.stderr, flush=True)
+        if result.layouts:
+            progress.advance(result.layouts[0].number, result.layouts[-1].number, len(result.layouts))
 
     def probed() -> None:
         if probe and all(number in pages for number in range(1, probe + 1)):
@@ -381,6 +381,7 @@ def read_document(path: Path, settings: ExtractSettings | dict | None = None) ->
         (lambda: ProcessPoolExecutor(max_workers=workers)) if workers > 1 else (lambda: InlineExecutor())
     )
     todo = chunk_ranges(count, probe)
+    progress = PageProgress(count, settings.progress)
     pool = new_pool()
     running: dict[Future, tuple[int, int, float]] = {}  # future -> (first, last, deadline)
     try:
@@ -427,6 +428,8 @@ def read_document(path: Path, settings: ExtractSettings | dict | None = None) ->
     except BaseException:
         stop_pool(pool)
         raise
+    finally:
+        progress.close()
     pool.shutdown(wait=True)
     layouts = [pages[number] for number in range(1, count + 1)]
     if not any(page.char_count for page in layouts):
