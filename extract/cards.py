@@ -857,7 +857,7 @@ def lines_to_breaks(lines: list[ValueLine], card_edge: float, settings: ExtractS
 
 
 def lines_to_items(
-    lines: list[ValueLine], breaks: list[bool | None], card_habit: bool | None, uncertain: set[int]
+    lines: list[ValueLine], breaks: list[bool | None], card_habit: bool | None, uncertain: set[int], reader: str
 ) -> list[Item]:
     groups: list[list[ValueLine]] = []
     uncertain.update(line.entry.number for line, value in zip(lines, breaks) if value is None)
@@ -878,7 +878,9 @@ def lines_to_items(
                 boxes[number] = [min(box[0], x0), min(box[1], top), max(box[2], x1), max(box[3], bottom)]
             else:
                 boxes[number] = [x0, top, x1, bottom]
-        items.append(Item(text, [Box(page, *(round(value, 2) for value in box)) for page, box in boxes.items()]))
+        items.append(
+            Item(text, [Box(page, *(round(value, 2) for value in box)) for page, box in boxes.items()], reader)
+        )
     return items
 
 
@@ -970,7 +972,7 @@ def rows_to_items(
         [end for lines, breaks in zip(row_lines, row_breaks) for end in sure_ends(lines, breaks)]
     )
     return [
-        lines_to_items(lines, breaks, card_habit, uncertain) if lines else []
+        lines_to_items(lines, breaks, card_habit, uncertain, settings.reader) if lines else []
         for lines, breaks in zip(row_lines, row_breaks)
     ]
 
@@ -1008,7 +1010,7 @@ def chapter_before(chapters: list[tuple[int, str]], index: int) -> str | None:
     return before[-1] if before else None
 
 
-def lines_to_item(lines: list[StreamLine], text: str) -> Item:
+def lines_to_item(lines: list[StreamLine], text: str, reader: str) -> Item:
     boxes: dict[int, list[float]] = {}
     for entry in lines:
         line = entry.line
@@ -1019,7 +1021,7 @@ def lines_to_item(lines: list[StreamLine], text: str) -> Item:
             if box is None
             else [min(box[0], coords[0]), min(box[1], coords[1]), max(box[2], coords[2]), max(box[3], coords[3])]
         )
-    return Item(text, [Box(page, *(round(value, 2) for value in box)) for page, box in boxes.items()])
+    return Item(text, [Box(page, *(round(value, 2) for value in box)) for page, box in boxes.items()], reader)
 
 
 def header_first(header: Header) -> int:
@@ -1095,8 +1097,12 @@ def stream_to_cards(
             title=header.title,
             section=section_text,
             chapter=chapter_before(chapters, header.start),
-            header=lines_to_item(header.lines, join_lines([entry.line.text for entry in header.lines])),
-            section_item=lines_to_item(header.section_lines, section_text) if header.section_lines else None,
+            header=lines_to_item(
+                header.lines, join_lines([entry.line.text for entry in header.lines]), settings.reader
+            ),
+            section_item=lines_to_item(header.section_lines, section_text, settings.reader)
+            if header.section_lines
+            else None,
         )
         for row, items in zip(rows, rows_to_items(rows, card_edge, settings, uncertain)):
             card.rows.append(Row(row.label, label_field(row.label), row.label_boxes, items))

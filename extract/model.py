@@ -24,7 +24,9 @@ class Box:
 class Item:
     text: str
     boxes: list[Box]
-    reader: str = "pdfplumber"
+    reader: str = (
+        "pdfium"  # the reader that read it (settings.reader, or tesseract); « +camelot » where the second agrees
+    )
     flag: str | None = None
     ocr_confidence: float | None = None  # mean confidence (0..1) of its OCR words; None on a text-layer page
 

@@ -143,9 +143,6 @@ def compare_cells(extraction: Extraction, cells: list[Cell], reader_name: str) -
     for cell in cells:
         by_page.setdefault(cell.box.page, []).append(cell)
     for card in extraction.cards:
-        for row in card.rows:
-            for item in row.items:
-                item.reader = "pdfplumber"
         for page in card.pages:
             for cell in by_page.get(page, []):
                 inside: list[Item] = [
@@ -158,7 +155,10 @@ def compare_cells(extraction: Extraction, cells: list[Cell], reader_name: str) -
                 whole = all(len(item.boxes) == 1 for item in inside)
                 agree = ours == theirs if whole else theirs in ours
                 for item in inside:
-                    item.reader = f"pdfplumber+{reader_name}" if agree else item.reader
+                    # the first reader's name, and the second's where it reads the same (once, however often
+                    # the item is compared)
+                    first = item.reader.split("+")[0]
+                    item.reader = f"{first}+{reader_name}" if agree else first
                 if not agree:
                     for item in inside:
                         item.flag = "reader_disagreement"
@@ -168,7 +168,8 @@ def compare_cells(extraction: Extraction, cells: list[Cell], reader_name: str) -
                             card.code,
                             next(row.field for row in card.rows if inside[0] in row.items),
                             page,
-                            f"{card.code}: page {page}: {reader_name} reads {cell.text[:80]!r} where pdfplumber reads "
+                            f"{card.code}: page {page}: {reader_name} reads {cell.text[:80]!r} where "
+                            f"{inside[0].reader.split('+')[0]} reads "
                             f"{' | '.join(item.text for item in inside)[:80]!r}",
                         )
                     )

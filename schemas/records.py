@@ -135,7 +135,7 @@ class FieldItemRecord(_Record):
     x1: float = Field(description="right edge")
     bottom: float = Field(description="bottom edge")
     reader: str = Field(
-        description="pdfplumber, or pdfplumber+camelot where the second reader read the same cell text, or tesseract where the page was read by OCR (no text layer)"
+        description="the reader of the page's text layer (pdfium by default, or pdfplumber), with « +camelot » where the second reader read the same cell text; tesseract where the page was read by OCR (no text layer)"
     )
     ocr_confidence: float | None = Field(
         default=None,
