@@ -22,9 +22,9 @@ def test_ci_runs_the_readme_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci/run").read_text(encoding="utf-8")
     commands = [line.strip() for line in ci.splitlines() if line.strip().startswith("make ")]
-    assert commands == ["make setup", "make test"]
-    for command in commands:
-        assert f"    {command}\n" in readme
+    assert commands == ["make setup", "make lint", "make test"]
+    # the README's « Set up and test » block, in the same order
+    assert "\n".join(f"    {command}" for command in commands) + "\n" in readme
 
 
 def test_every_table_and_column_is_documented() -> None:
