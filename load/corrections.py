@@ -185,7 +185,11 @@ def correct_extraction(extraction: Extraction, corrections: list[Correction]) ->
     outcomes: list[Outcome] = []
     cards = []
     for card in extraction.cards:
-        code = canonical_code(card.code)
+        try:
+            code = canonical_code(card.code)
+        except ValueError:  # no card code: the load step rejects the card with a finding; nothing to correct
+            cards.append(card)
+            continue
         card, found = correct_card(card, code, by_code.pop(code, []))
         cards.append(card)
         outcomes += found

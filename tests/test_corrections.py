@@ -391,3 +391,22 @@ def test_a_changed_file_rebuilds_and_an_unchanged_one_does_not(corrected, tmp_pa
         assert (
             db.execute("SELECT budget_min_mad FROM cards WHERE code = 'HS-M3-25'").fetchone()[0] == HS_M3.budget_min_mad
         )
+
+
+def test_a_card_whose_code_is_unreadable_passes_through_for_the_load_step_to_reject(tmp_path) -> None:
+    """A damaged copy can print « SH -CH22- 5 » where a code stood: correcting the other cards must not stop on
+    it (the load step rejects it with an unparseable_card finding)."""
+    box = [Box(1, 10, 10, 50, 20)]
+    unreadable = Card("SH -CH22- 5", "Titre", "Hôpital", None, Item("Sous Projet SH -CH22- 5 : Titre", box), None, [])
+    readable = Card(
+        "HS-M1-25", "Titre", "Hôpital", None, Item("Sous Projet HS-M1-25 : Titre", box), None,
+        [Row("Budget", "budget", box, [Item("700 000 MAD", box)])],
+    )  # fmt: skip
+    path = tmp_path / "corrections.csv"
+    path.write_text(",".join(COLUMNS) + "\nHS-M1-25,budget,0,700 000 MAD,750 000 MAD,confirmed\n", encoding="utf-8")
+    corrected, outcomes = correct_extraction(
+        Extraction("x.pdf", 1, [unreadable, readable], [], []), read_corrections(path)
+    )
+    assert [card.code for card in corrected.cards] == ["SH -CH22- 5", "HS-M1-25"]
+    assert corrected.cards[1].rows[0].items[0].text == "750 000 MAD"
+    assert [outcome.status for outcome in outcomes] == ["applied"]
