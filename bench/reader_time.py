@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from bench.build_time import timed_run
-from bench.worker import BenchError
+from bench.worker import report_main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,12 +96,7 @@ def report() -> int:
 
 
 def main() -> int:
-    """``report()``, a failed run reported in one line on stderr (exit status 2)."""
-    try:
-        return report()
-    except BenchError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    return report_main(report)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from extract.errors import PlanToDataError
@@ -111,3 +112,12 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+def report_main(report: Callable[[], int]) -> int:
+    """``report()``, a failed run reported in one line on stderr (exit status 2)."""
+    try:
+        return report()
+    except BenchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
