@@ -92,8 +92,14 @@ def _money(number: str, currency: str) -> Decimal | None:
 
 
 def _tidy(value: Decimal) -> Decimal:
-    """Whole dirhams without a fraction (« 415000.00 » -> 415000), cents kept when they are not zero."""
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+    """Whole dirhams without a fraction (« 415000.00 » -> 415000), cents kept when they are not zero. An amount
+    longer than the decimal context holds (28 digits: no budget is) is given as read; validation refuses it."""
+    if value != value.to_integral_value():
+        return value
+    try:
+        return value.quantize(Decimal(1))
+    except InvalidOperation:
+        return value
 
 
 def _split_parentheses(text: str) -> tuple[str, list[str]]:
