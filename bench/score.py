@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from extract.model import Card, Extraction, Item, Row
 from normalize.codes import canonical_code
 from schemas.golden import GoldenCard
-from tools.extraction_vs_golden import card_values, compare, golden_values
+from tools.extraction_vs_golden import card_values, cards_by_code, compare, golden_values
 
 
 @dataclass
@@ -80,9 +80,8 @@ def score(cards: list[dict], golden_cards: list[GoldenCard]) -> Score:
         fields=fields,
         missing=comparison.missing,
     )
-    by_code: dict[str, Card] = {}
-    for card in extraction.cards:
-        by_code.setdefault(canonical_code(card.code), card)
+    # as_extraction kept only cards whose code has a card code's shape
+    by_code = cards_by_code(extraction.cards)
     for golden in golden_cards:
         card = by_code.get(golden.code_canonical)
         if card is None:

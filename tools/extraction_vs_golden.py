@@ -118,11 +118,17 @@ def code_key(printed: str) -> str:
         return printed
 
 
+def cards_by_code(cards: list[Card]) -> dict[str, Card]:
+    """Extracted cards by canonical code (the printed text where it is none); the first of a code wins."""
+    found: dict[str, Card] = {}
+    for card in cards:
+        found.setdefault(code_key(card.code), card)
+    return found
+
+
 def compare(extraction: Extraction, golden_cards: list[GoldenCard]) -> Comparison:
     comparison = Comparison(len(golden_cards))
-    extracted = {}
-    for card in extraction.cards:
-        extracted.setdefault(code_key(card.code), card)
+    extracted = cards_by_code(extraction.cards)
     golden_codes = {card.code_canonical for card in golden_cards}
     comparison.invented = sorted(code for code in extracted if code not in golden_codes)
     for golden in golden_cards:

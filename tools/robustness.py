@@ -69,7 +69,7 @@ class SeedResult:
 def run_seed(seed: int, folder: str, card_count: int, reader: str = "pdfium") -> SeedResult:
     from extract.run import extract_plan
     from reconstruct.layouts import Layout, drawn_cards, render_layout
-    from tools.extraction_vs_golden import card_values, code_key, compare, golden_values
+    from tools.extraction_vs_golden import card_values, cards_by_code, compare, golden_values
 
     layout = Layout.draw(seed, card_count)
     result = SeedResult(seed, layout.options(), cards=len(layout.cards))
@@ -89,9 +89,7 @@ def run_seed(seed: int, folder: str, card_count: int, reader: str = "pdfium") ->
     result.total = sum(score.total for score in comparison.fields.values())
     result.fields = {name: score.rate for name, score in comparison.fields.items()}
     result.differences = comparison.differences
-    by_code = {}
-    for card in extraction.cards:
-        by_code.setdefault(code_key(card.code), card)
+    by_code = cards_by_code(extraction.cards)
     for card in golden:
         extracted = by_code.get(card.code_canonical)
         if extracted is None:

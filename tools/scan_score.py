@@ -96,12 +96,10 @@ def cards_within(pages: tuple[int, int] | None) -> set[str] | None:
 
 def score(extraction, golden_cards, all_codes: set[str] | None = None) -> dict:
     from extract.cards import label_key
-    from tools.extraction_vs_golden import card_values, code_key, compare, golden_values
+    from tools.extraction_vs_golden import card_values, cards_by_code, compare, golden_values
 
     comparison = compare(extraction, golden_cards)
-    by_code = {}
-    for card in extraction.cards:
-        by_code.setdefault(code_key(card.code), card)
+    by_code = cards_by_code(extraction.cards)
     pairs, budget_ok, dates_ok = [], 0, 0
     for golden in golden_cards:
         card = by_code.get(golden.code_canonical)

@@ -132,16 +132,21 @@ def require_tesseract(path: Path, language: str) -> str:
 _DOCUMENTS: dict[str, object] = {}
 
 
-def render_page(path: Path, number: int, dpi: int) -> np.ndarray:
-    """Page ``number`` (1-based) as a grayscale image (uint8, 255 white) at ``dpi``; the document stays open in
-    this process for the next page."""
+def pdfium_document(path: Path):
+    """The PDF open in pypdfium2, kept open in this process for its next page (one document at a time): the
+    page image and the check for an invisible text layer read the same file."""
     import pypdfium2
 
     key = str(path)
     if key not in _DOCUMENTS:
         _DOCUMENTS.clear()
         _DOCUMENTS[key] = pypdfium2.PdfDocument(key)
-    page = _DOCUMENTS[key][number - 1]
+    return _DOCUMENTS[key]
+
+
+def render_page(path: Path, number: int, dpi: int) -> np.ndarray:
+    """Page ``number`` (1-based) as a grayscale image (uint8, 255 white) at ``dpi``."""
+    page = pdfium_document(path)[number - 1]
     try:
         bitmap = page.render(scale=dpi / POINTS_PER_INCH, grayscale=True)
         image = np.array(bitmap.to_numpy(), dtype=np.uint8)

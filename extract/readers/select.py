@@ -16,7 +16,7 @@ from pathlib import Path
 
 from extract.layout import PageContent, PageLayout, page_to_layout
 from extract.readers import PageReader
-from extract.readers.ocr import ocr_page
+from extract.readers.ocr import ocr_page, pdfium_document
 from extract.readers.tokens import OCR_READER, ocr_content
 from extract.settings import ExtractSettings
 
@@ -25,19 +25,12 @@ INVISIBLE_OCR_FONT = re.compile(r"glyphless", re.IGNORECASE)
 # PDF text render mode 3: neither filled nor stroked (invisible).
 INVISIBLE_RENDER_MODE = 3
 
-_DOCUMENTS: dict[str, object] = {}
-
 
 def invisible_text(path: Path, number: int) -> bool:
     """Every text object of the page is drawn in render mode 3 (invisible): an OCR layer over an image."""
-    import pypdfium2
     import pypdfium2.raw as raw
 
-    key = str(path)
-    if key not in _DOCUMENTS:
-        _DOCUMENTS.clear()
-        _DOCUMENTS[key] = pypdfium2.PdfDocument(key)
-    page = _DOCUMENTS[key][number - 1]
+    page = pdfium_document(path)[number - 1]
     try:
         modes = [
             raw.FPDFTextObj_GetTextRenderMode(obj.raw)
