@@ -243,9 +243,7 @@ def value_column_x(lines: list[StreamLine]) -> float | None:
     return min(starts) if starts else None
 
 
-def card_lines_to_rows(
-    lines: list[StreamLine], size: float, card_code: str, findings: list[Finding], settings: ExtractSettings
-) -> list[RowLines]:
+def card_lines_to_rows(lines: list[StreamLine], size: float, settings: ExtractSettings) -> list[RowLines]:
     rows: list[RowLines] = []
     before_first_label: list[tuple[StreamLine, list[Segment]]] = []
     value_x: dict[int, float] = {}
@@ -320,18 +318,22 @@ def card_lines_to_rows(
     for row in rows:
         if row.untabled and not row.lines:
             row.untabled = False  # a lone label with no text after it: its value was elsewhere in the table
-    for row in rows:
-        if label_field(row.label) is None:
-            findings.append(
-                Finding(
-                    "unknown_label",
-                    card_code,
-                    None,
-                    row.label_boxes[0].page,
-                    f"{card_code}: label {row.label!r} is not in the vocabulary; kept as printed",
-                )
-            )
     return rows
+
+
+def unknown_label_findings(rows: list[RowLines], card_code: str) -> list[Finding]:
+    """A finding for each row whose label is not in the vocabulary (the row is kept as printed)."""
+    return [
+        Finding(
+            "unknown_label",
+            card_code,
+            None,
+            row.label_boxes[0].page,
+            f"{card_code}: label {row.label!r} is not in the vocabulary; kept as printed",
+        )
+        for row in rows
+        if label_field(row.label) is None
+    ]
 
 
 def split_at_column(segments: list[Segment], column: float) -> list[Segment]:
@@ -657,6 +659,41 @@ def rows_to_page_bands(rows: list[RowLines], size: float, usual: float, settings
     return banded
 
 
+def bands_to_row_groups(bands: list[Band], rows_gap: float, tolerance: float) -> list[Band]:
+    """Bands joined where the gap between them is narrower than the card's gap between rows: items spaced
+    apart inside one row. A group would hold two labels only where the card's gaps do not tell rows from
+    items; its bands are then kept as they were."""
+    groups: list[list[Band]] = []
+    for index, band in enumerate(bands):
+        if groups and band.top - bands[index - 1].bottom < rows_gap - tolerance:
+            groups[-1].append(band)
+        else:
+            groups.append([band])
+    joined: list[Band] = []
+    for group in groups:
+        if sum(bool(band.label_rows) for band in group) > 1:
+            joined += group
+        else:
+            joined.append(Band([mark for band in group for mark in band.marks]))
+    return joined
+
+
+def page_bands_to_row_groups(banded: list[PageBands], settings: ExtractSettings) -> list[PageBands]:
+    """A card's pages without rules with its bands joined into rows by its gap between rows (see
+    ``bands_to_row_groups``); the alignment of labels is read from whole rows, not from single items."""
+    rows_gap = row_gap(banded)
+    if rows_gap is None:
+        return banded
+    return [
+        page
+        if page.ruled
+        else PageBands(
+            page.page, page.ruled, page.next_row, bands_to_row_groups(page.bands, rows_gap, settings.gap_tie_tolerance)
+        )
+        for page in banded
+    ]
+
+
 def card_alignment(banded: list[PageBands], document: str | None, settings: ExtractSettings) -> str | None:
     """The card's own label alignment where enough of its rows say it, else the document's."""
     own = label_alignment([band for page in banded for band in page.bands], settings.alignment_min_votes)
@@ -696,7 +733,7 @@ def rows_to_bands(
     somewhere beside the block of value lines of its row (at its top, middle or bottom), so value lines
     above a label may be its own. Tables with rules were banded by their rules already; this reads the
     gaps between rows where there are none."""
-    banded = rows_to_page_bands(rows, size, usual, settings)
+    banded = page_bands_to_row_groups(rows_to_page_bands(rows, size, usual, settings), settings)
     return bands_to_rows(rows, banded, card_alignment(banded, document_alignment, settings), settings)
 
 
@@ -856,11 +893,15 @@ def lines_to_breaks(lines: list[ValueLine], card_edge: float, settings: ExtractS
     return breaks
 
 
+def uncertain_pages(lines: list[ValueLine], breaks: list[bool | None]) -> set[int]:
+    """The pages of the lines whose item boundary the layout could not decide (words decided it)."""
+    return {line.entry.number for line, value in zip(lines, breaks) if value is None}
+
+
 def lines_to_items(
-    lines: list[ValueLine], breaks: list[bool | None], card_habit: bool | None, uncertain: set[int], reader: str
+    lines: list[ValueLine], breaks: list[bool | None], card_habit: bool | None, reader: str
 ) -> list[Item]:
     groups: list[list[ValueLine]] = []
-    uncertain.update(line.entry.number for line, value in zip(lines, breaks) if value is None)
     for line, continues in zip(lines, resolve_breaks(lines, breaks, card_habit)):
         if groups and continues:
             groups[-1].append(line)
@@ -915,11 +956,9 @@ def free_glyph_column(
     that count. Elsewhere (glyphs beside the first line of their items): the lines as they are, and None."""
     glyph_only = [line for line in lines if is_glyph_only(line)]
     text = [line for line in lines if not is_glyph_only(line)]
-    bulleted = [line.glyph is not None for line in text]
-    # stacked one a line from the top of the cell: the glyphs sit on the first lines, none below, and one
-    # of them sits on a line that is a wrap
-    stacked = 0 < sum(bulleted) < len(text) and bulleted == sorted(bulleted, reverse=True)
-    misplaced = stacked and any(
+    # stacked one a line from the top of the cell, or set level with the items but shifted where the
+    # column broke across a page at another line than the text: a glyph on a line that is a wrap
+    misplaced = any(
         line.glyph is not None and line_break(above, without_glyph(line), edge, settings) is True
         for above, line in zip(text, text[1:])
     )
@@ -951,9 +990,10 @@ def breaks_for_count(lines: list[ValueLine], breaks: list[bool | None], count: i
 
 
 def rows_to_items(
-    rows: list[RowLines], card_edge: float, settings: ExtractSettings, uncertain: set[int]
-) -> list[list[Item]]:
-    """Each row's items; a row with too few items to show a punctuation habit follows its card's."""
+    rows: list[RowLines], card_edge: float, settings: ExtractSettings
+) -> tuple[list[list[Item]], set[int]]:
+    """Each row's items, and the pages where an item boundary was decided by words, not by layout; a row
+    with too few items to show a punctuation habit follows its card's."""
     row_lines = [row_to_value_lines(row) for row in rows]
     # Untabled text is set in the page's text frame, not in the card's value column: its own lines say
     # where it wraps.
@@ -971,10 +1011,12 @@ def rows_to_items(
     card_habit = punctuation_habit(
         [end for lines, breaks in zip(row_lines, row_breaks) for end in sure_ends(lines, breaks)]
     )
-    return [
-        lines_to_items(lines, breaks, card_habit, uncertain, settings.reader) if lines else []
+    items = [
+        lines_to_items(lines, breaks, card_habit, settings.reader) if lines else []
         for lines, breaks in zip(row_lines, row_breaks)
     ]
+    undecided = {page for lines, breaks in zip(row_lines, row_breaks) for page in uncertain_pages(lines, breaks)}
+    return items, undecided
 
 
 # --- cards -----------------------------------------------------------------------------------------------
@@ -1055,16 +1097,20 @@ def card_starts(stream: list[StreamLine]) -> set[int]:
     }
 
 
-def stream_to_cards(
-    stream: list[StreamLine], settings: ExtractSettings, uncertain: set[int] | None = None
-) -> tuple[list[Card], list[Finding]]:
-    """Cards in printed order; ``uncertain`` collects the pages where an item boundary was decided by words,
-    not by layout, for the second reader to look at."""
-    uncertain = set() if uncertain is None else uncertain
-    findings: list[Finding] = []
+@dataclass
+class CardReading:
+    """The cards in printed order, what reading them found, and the pages where an item boundary was
+    decided by words, not by layout, for the second reader to look at."""
+
+    cards: list[Card]
+    findings: list[Finding]
+    uncertain: set[int]
+
+
+def stream_to_cards(stream: list[StreamLine], settings: ExtractSettings) -> CardReading:
     headers = stream_to_headers(stream)
     if not stream:
-        return [], findings
+        return CardReading([], [], set())
     size = body_size(stream)
     line_gap = paragraph_gap(stream)
     card_rows = {
@@ -1082,11 +1128,17 @@ def stream_to_cards(
         card_lines = [
             entry for index, entry in enumerate(stream[header.end : stop], header.end) if index not in repeated
         ]
-        read_rows.append(card_lines_to_rows(card_lines, size, header.code, findings, settings))
-    banded = [rows_to_page_bands(rows, size, line_gap, settings) for rows in read_rows]
+        read_rows.append(card_lines_to_rows(card_lines, size, settings))
+    findings = [
+        finding for header, rows in zip(openings, read_rows) for finding in unknown_label_findings(rows, header.code)
+    ]
+    banded = [
+        page_bands_to_row_groups(rows_to_page_bands(rows, size, line_gap, settings), settings) for rows in read_rows
+    ]
     # A document sets its labels one way; a card too short to say is read the document's way.
     document = label_alignment([band for card in banded for page in card for band in page.bands])
     cards: list[Card] = []
+    uncertain: set[int] = set()
     for header, read, card_bands in zip(openings, read_rows, banded):
         rows = bands_to_rows(read, card_bands, card_alignment(card_bands, document, settings), settings)
         value_lines = [segment for row in rows for entry, segments in row.lines for segment in segments]
@@ -1104,7 +1156,10 @@ def stream_to_cards(
             if header.section_lines
             else None,
         )
-        for row, items in zip(rows, rows_to_items(rows, card_edge, settings, uncertain)):
-            card.rows.append(Row(row.label, label_field(row.label), row.label_boxes, items))
+        row_items, undecided = rows_to_items(rows, card_edge, settings)
+        card.rows = [
+            Row(row.label, label_field(row.label), row.label_boxes, items) for row, items in zip(rows, row_items)
+        ]
+        uncertain |= undecided
         cards.append(card)
-    return cards, findings
+    return CardReading(cards, findings, uncertain)

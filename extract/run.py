@@ -46,8 +46,8 @@ def extract_plan(path: Path | str, settings: ExtractSettings | dict | None = Non
     reading = read_document(path, settings)
     layouts = reading.layouts
     stream = layouts_to_stream(layouts)
-    uncertain: set[int] = set()
-    cards, findings = stream_to_cards(stream, settings, uncertain)
+    reading_cards = stream_to_cards(stream, settings)
+    cards, findings, uncertain = reading_cards.cards, reading_cards.findings, reading_cards.uncertain
     if not cards:
         raise NotThePlanError(
             f"{path}: no project card (« Sous Projet CODE : title ») in its {len(layouts)} pages; not an action plan"

@@ -18,6 +18,7 @@ from extract.cards import (
     StreamLine,
     ValueLine,
     band_owners,
+    bands_to_row_groups,
     breaks_for_count,
     free_glyph_column,
     label_alignment,
@@ -171,6 +172,27 @@ def test_band_owners_split_a_stretch_once_and_give_a_ruled_rows_tail_to_the_next
     assert band_owners(ruled, ruled=True, next_row=1, alignment=None, tolerance=0.5) == [0, 1]
 
 
+def test_items_spaced_apart_inside_a_row_are_joined_by_the_cards_row_gap() -> None:
+    """Rows 8 pt apart, items 5 pt apart, labels centred: « Objectifs » sits beside its second item, so
+    banding by gaps alone leaves its first item on its own, where it looks like the row above's."""
+    bands = [
+        band((100, 0, True), (100, 0, False)),  # Coordinateur, one line
+        band((118, 1, False)),  # gap 8: Objectifs' first item
+        band((133, 1, True), (133, 1, False), (145, 1, False)),  # gap 5: its label and second item
+        band((163, 2, False)),  # gap 8: Actions
+        band((178, 2, True), (178, 2, False)),  # gap 5
+    ]
+    groups = bands_to_row_groups(bands, 8.0, SETTINGS.gap_tie_tolerance)
+    assert [sorted({mark.row for mark in group.marks}) for group in groups] == [[0], [1], [2]]
+    assert [label_position(group) for group in groups] == [None, "middle", "bottom"]
+
+
+def test_row_groups_holding_two_labels_keep_their_bands() -> None:
+    """Where rows are no further apart than items, joining would put two labels in one row: left as banded."""
+    bands = [band((100, 0, True), (100, 0, False)), band((113, 0, False)), band((126, 1, True), (126, 1, False))]
+    assert bands_to_row_groups(bands, 8.0, SETTINGS.gap_tie_tolerance) == bands
+
+
 def row_lines(page: PageLayout, label: str, label_top: float, values: list[float]) -> RowLines:
     return RowLines(
         label,
@@ -223,6 +245,22 @@ def test_glyphs_stacked_on_wraps_count_the_items() -> None:
     ]
     text_lines, count = free_glyph_column(lines, 300.0, SETTINGS)
     assert count == 2 and all(item.glyph is None for item in text_lines)
+
+
+def test_glyphs_shifted_past_a_page_break_count_the_items() -> None:
+    """A bullet column level with its items on one page, centred in what is left of its cell on the next:
+    the glyphs stand on the last line of each item, wraps that their words show (lower case, the line
+    above full)."""
+    first, second = PageLayout(1, 595, 842), PageLayout(2, 595, 842)
+    lines = [
+        value_line(first, 700, "Renforcement des procédures de gestion des stocks pour éviter"),
+        value_line(second, 60, "les ruptures.", "➢"),
+        value_line(second, 72, "Maîtrise du circuit des médicaments onéreux ;", "➢"),
+        value_line(second, 84, "Sécurisation du stockage des médicaments sensibles classés comme"),
+        value_line(second, 96, "sensibles ou à haut risque.", "➢"),
+    ]
+    text_lines, count = free_glyph_column(lines, 420.0, SETTINGS)
+    assert count == 3 and all(item.glyph is None for item in text_lines)
 
 
 def test_glyphs_beside_every_item_are_trusted() -> None:
