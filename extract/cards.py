@@ -27,6 +27,9 @@ DEFAULTS = ExtractSettings()
 CODE_PATTERN = re.compile(r"\d")
 # Longer than this, the text before « : » is a sentence, not a card code.
 MAX_CODE_LENGTH = 40
+# The first piece of a label broken inside a word holds at least this many letters (« Resp » / « onsable »
+# would be a cell too narrow for any label).
+MIN_LABEL_PIECE = 4
 CHAPTER_PATTERN = re.compile(r"^\s*(I{1,3}|IV)\s*\.\s*0?(\d{1,2})\b")
 
 
@@ -76,9 +79,15 @@ def join_label(above: str, below: str) -> str:
 
 
 def starts_label(text: str) -> bool:
-    """Is this text a label or the first line of a wrapped one?"""
+    """Is this text a label or the first line of a wrapped one? A narrow label cell breaks a word anywhere
+    (« Calendrie / r », « Responsa / ble »): a piece long enough to say which label it opens counts."""
     key = label_key(text)
-    return bool(key) and any(variant == key or variant.startswith(key + " ") for variant in label_variants())
+    if not key:
+        return False
+    if any(variant == key or variant.startswith(key + " ") for variant in label_variants()):
+        return True
+    compact = key.replace(" ", "")
+    return len(compact) >= MIN_LABEL_PIECE and any(variant.startswith(compact) for variant in compact_label_variants())
 
 
 # --- the line stream ---------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from extract.cards import (
     rows_to_bands,
     split_at_column,
     split_repeated_headers,
+    starts_label,
     stretch_split,
 )
 from extract.layout import Line, PageLayout, Segment, Word, drop_furniture
@@ -350,3 +351,24 @@ def test_a_section_row_repeated_at_the_top_of_pages_is_not_furniture_but_a_heade
         "Sous Projet HS-M1-25 : Titre",
         "Budget 100 000 MAD",
     ]
+
+
+# --- labels broken by a narrow label cell ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Calendrier", True),
+        ("Entités", True),  # « Entités / concernées »: the first line of a wrapped label
+        ("Calendrie", True),  # « Calendrie / r »: a word broken inside by a cell 2.6 cm wide
+        ("Responsa", True),
+        ("Entités co", True),
+        ("r", False),  # the piece left over says nothing alone
+        ("Cal", False),  # too short a piece to say which label it opens
+        ("Renforcer les compétences", False),
+        ("Action 1 : Février", False),
+    ],
+)
+def test_starts_label(text: str, expected: bool) -> None:
+    assert starts_label(text) is expected

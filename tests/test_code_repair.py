@@ -42,3 +42,23 @@ def test_every_golden_code_reads_as_printed(golden_cards) -> None:
     for card in golden_cards:
         assert repair_code(card.code, prefixes) == (card.code, ""), card.code
         assert strict_code(card.code_canonical)
+
+
+def test_a_code_cannot_vouch_for_its_own_prefix_but_one_other_card_can() -> None:
+    """« Sous Projet DC » at a page foot, « HUIS-PS-PH4-25 : … » on the next page: one other card of the
+    document (DCHUIS-PM-PH2-25) uses the joined prefix, none uses « DC » but the broken code itself."""
+    from collections import Counter
+
+    from extract.readers.provenance import code_prefix, known_prefixes
+
+    codes = ["DC HUIS-PS-PH4-25", "DCHUIS-PM-PH2-25", "HS-M3-25", "HS-CH2-25"]
+    counts = Counter(code_prefix(code) for code in codes)
+    prefixes = known_prefixes(counts, leaving_out="DC HUIS-PS-PH4-25")
+    assert "DC" not in prefixes and "DCHUIS" in prefixes
+    code, rule = repair_code("DC HUIS-PS-PH4-25", prefixes)
+    assert (canonical_code(code), rule) == ("DCHUIS-PS-PH4-25", "split prefix")
+    # the other card's own prefix, left out, is vouched for by no one else: it reads as printed
+    assert repair_code("DCHUIS-PM-PH2-25", known_prefixes(counts, leaving_out="DCHUIS-PM-PH2-25")) == (
+        "DCHUIS-PM-PH2-25",
+        "",
+    )

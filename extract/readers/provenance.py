@@ -76,15 +76,20 @@ def ocr_provenance(extraction: Extraction, layouts: list[PageLayout], settings: 
     return findings
 
 
-def known_prefixes(codes: list[str]) -> frozenset[str]:
-    """The prefixes of the codes that read as printed, those used by at least two of them."""
-    counts: Counter[str] = Counter()
-    for code in codes:
-        try:
-            counts[canonical_code(code).split("-")[0]] += 1
-        except ValueError:
-            continue
-    return frozenset(prefix for prefix, count in counts.items() if count >= 2)
+def code_prefix(code: str) -> str | None:
+    try:
+        return canonical_code(code).split("-")[0]
+    except ValueError:
+        return None
+
+
+def known_prefixes(prefix_counts: Counter[str], leaving_out: str | None = None) -> frozenset[str]:
+    """The prefixes of the document's codes that read as printed, ``leaving_out`` one code: the code being
+    put right cannot vouch for its own prefix."""
+    counts = Counter(prefix_counts)
+    if leaving_out is not None and (own := code_prefix(leaving_out)) is not None:
+        counts[own] -= 1
+    return frozenset(prefix for prefix, count in counts.items() if count >= 1)
 
 
 def repaired(printed: str, prefixes: frozenset[str]) -> tuple[str, str]:
@@ -98,10 +103,10 @@ def repaired(printed: str, prefixes: frozenset[str]) -> tuple[str, str]:
 
 def repair_codes(extraction: Extraction) -> list[Finding]:
     """Card and summary-list codes put right where ``repair_code`` can; a ``code_repaired`` finding each."""
-    prefixes = known_prefixes([card.code for card in extraction.cards])
+    counts = Counter(prefix for card in extraction.cards if (prefix := code_prefix(card.code)) is not None)
     findings = []
     for card in extraction.cards:
-        code, rule = repaired(card.code, prefixes)
+        code, rule = repaired(card.code, known_prefixes(counts, leaving_out=card.code))
         if rule:
             page = card.header.page if card.header.boxes else None
             findings.append(
@@ -111,7 +116,7 @@ def repair_codes(extraction: Extraction) -> list[Finding]:
     for row in extraction.list_rows:
         if not row.code:
             continue
-        code, rule = repaired(row.code, prefixes)
+        code, rule = repaired(row.code, known_prefixes(counts))
         if rule:
             findings.append(
                 Finding(
