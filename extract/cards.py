@@ -30,6 +30,10 @@ MAX_CODE_LENGTH = 40
 # The first piece of a label broken inside a word holds at least this many letters (« Resp » / « onsable »
 # would be a cell too narrow for any label).
 MIN_LABEL_PIECE = 4
+# Punctuation that goes on with what comes before it: a line opening on it is a wrap, never an item.
+WRAP_OPENING_PUNCTUATION = frozenset("(),;:.!?")
+# Dashes open items as bullets, and stand in the text between two of its parts.
+DASH_GLYPHS = frozenset("-–—")
 CHAPTER_PATTERN = re.compile(r"^\s*(I{1,3}|IV)\s*\.\s*0?(\d{1,2})\b")
 
 
@@ -175,17 +179,25 @@ def stream_to_headers(stream: list[StreamLine]) -> list[Header]:
 
 
 def title_carried_over(lines: list[StreamLine], stream: list[StreamLine], end: int) -> bool:
-    """A header ending on « : » at the foot of its page, with the first line of the next page a single
-    piece of text that is no label: the title was carried over to the next page."""
-    if end >= len(stream) or not " ".join(line.line.text for line in lines).rstrip().endswith(":"):
+    """A header at the foot of its page, with the first line of the next page a single piece of text that
+    is no label: the title (or the rest of it) was carried over to the next page. The header ends on « : »,
+    or that line starts where the header does (a value line starts in the value column) and is not a
+    section row repeated above the header it opens."""
+    if end >= len(stream):
         return False
-    following = stream[end]
-    return (
-        following.number == lines[-1].number + 1
+    following, last = stream[end], lines[-1]
+    if not (
+        following.number == last.number + 1
         and len(following.line.segments) == 1
         and not starts_label(following.line.segments[0].text)
         and not _HEADER.match(following.line.text)
-    )
+    ):
+        return False
+    if " ".join(line.line.text for line in lines).rstrip().endswith(":"):
+        return True
+    opens_header = end + 1 < len(stream) and bool(_HEADER.match(stream[end + 1].line.text))
+    aligned = abs(following.line.x0 - lines[0].line.x0) <= DEFAULTS.column_tolerance
+    return ":" in " ".join(line.line.text for line in lines) and aligned and not opens_header
 
 
 def continues_header(last: StreamLine, entry: StreamLine) -> bool:
@@ -934,17 +946,24 @@ def lines_to_items(
     return items
 
 
-def single_glyph_line(entry: StreamLine, segments: list[Segment]) -> ValueLine:
+def line_as_printed(entry: StreamLine, segments: list[Segment]) -> ValueLine:
+    """The line with every word, its first too (a glyph alone on its line, a dash that is the text's)."""
     words = [word for segment in segments for word in segment.words]
     return ValueLine(words, entry, None)
 
 
 def row_to_value_lines(row: RowLines) -> list[ValueLine]:
-    return [
-        to_value_line(entry, segments)
-        if sum(len(s.words) for s in segments) > 1
-        else single_glyph_line(entry, segments)
+    """The row's value lines, glyphs taken off. Where the row's items open with another glyph, a dash
+    opening a line is the text's own (« … 3 260 000 » / « – CE 2025 : … », « Evaluation » / « - EAE) »)."""
+    lines = [
+        to_value_line(entry, segments) if sum(len(s.words) for s in segments) > 1 else line_as_printed(entry, segments)
         for entry, segments in row.lines
+    ]
+    if not any(line.glyph is not None and line.glyph not in DASH_GLYPHS for line in lines):
+        return lines
+    return [
+        line_as_printed(line.entry, segments) if line.glyph in DASH_GLYPHS else line
+        for line, (_, segments) in zip(lines, row.lines)
     ]
 
 
@@ -965,16 +984,29 @@ def free_glyph_column(
     that count. Elsewhere (glyphs beside the first line of their items): the lines as they are, and None."""
     glyph_only = [line for line in lines if is_glyph_only(line)]
     text = [line for line in lines if not is_glyph_only(line)]
-    # stacked one a line from the top of the cell, or set level with the items but shifted where the
-    # column broke across a page at another line than the text: a glyph on a line that is a wrap
-    misplaced = any(
-        line.glyph is not None and line_break(above, without_glyph(line), edge, settings) is True
+    on_wraps = [
+        line
         for above, line in zip(text, text[1:])
-    )
+        if line.glyph is not None and line_break(above, without_glyph(line), edge, settings) is True
+    ]
+    bulleted = [line.glyph is not None for line in text]
+    # stacked one a line from the top of the cell (glyphs on the first lines, none below), one of them on a
+    # wrap; or set level with the items but shifted where the column broke across a page at another line
+    # than the text, a glyph on a line that only a wrap opens
+    stacked = 0 < sum(bulleted) < len(text) and bulleted == sorted(bulleted, reverse=True)
+    misplaced = bool(on_wraps) and (stacked or any(opens_as_a_wrap(line) for line in on_wraps))
     if not text or not (glyph_only or misplaced):
         return lines, None
     count = len(glyph_only) + sum(line.glyph is not None for line in text)
     return [without_glyph(line) for line in text], count
+
+
+def opens_as_a_wrap(line: ValueLine) -> bool:
+    """A line opening on a lower-case word or on punctuation (« ; », « (1) »): no item begins so, a wrap
+    does. A capital after a line ending on « , » may open an item (« …qualité, » / « Création de postes… »),
+    and so may a number (« 100 % des patients couverts »)."""
+    first = line.words[0].text
+    return first[:1].islower() or first[:1] in WRAP_OPENING_PUNCTUATION
 
 
 def item_start_score(lines: list[ValueLine], index: int) -> int:

@@ -24,10 +24,12 @@ from extract.cards import (
     label_alignment,
     label_position,
     paragraph_gap,
+    row_to_value_lines,
     rows_to_bands,
     split_at_column,
     split_repeated_headers,
     starts_label,
+    stream_to_headers,
     stretch_split,
 )
 from extract.layout import Line, PageLayout, Segment, Word, drop_furniture
@@ -106,6 +108,28 @@ def test_a_repeated_header_continues_its_card_and_another_title_is_a_new_card() 
     openings, repeats = split_repeated_headers(stream, headers)
     assert [item.start for item in openings] == [1, 7]
     assert [item.start for item in repeats] == [4]
+
+
+@pytest.mark.parametrize(
+    "next_page_first, expected_title",
+    [
+        # the title's last words carried over to the top of the next page, where the header starts
+        ((40, "Directeur Informatique et Télécom"), "Elaboration du Schéma Directeur Informatique et Télécom"),
+        # the first label of the card opens the next page: the title ended at the page foot
+        ((40, "Responsable"), "Elaboration du Schéma"),
+        # a value line set beside a label lower down (labels at the middle of their rows): the value column
+        ((110, "Directeur des SI"), "Elaboration du Schéma"),
+    ],
+)
+def test_a_title_broken_at_a_page_foot_goes_on_at_the_top_of_the_next_page(next_page_first, expected_title) -> None:
+    first, second = PageLayout(1, 595, 842), PageLayout(2, 595, 842)
+    stream = [
+        line(first, 700, (40, "Budget"), (110, "10 MDH")),
+        line(first, 780, (40, "Sous Projet FSI 29 : Elaboration du Schéma")),
+        line(second, 60, next_page_first),
+        line(second, 80, (40, "Entités concernées"), (110, "CHUIS")),
+    ]
+    assert [header.title for header in stream_to_headers(stream)] == [expected_title]
 
 
 # --- bands: which label a value line faces ---------------------------------------------------------------
@@ -372,3 +396,33 @@ def test_a_section_row_repeated_at_the_top_of_pages_is_not_furniture_but_a_heade
 )
 def test_starts_label(text: str, expected: bool) -> None:
     assert starts_label(text) is expected
+
+
+# --- dashes: bullets, or the text's own ------------------------------------------------------------------
+
+
+def value_row(page: PageLayout, texts: list[str]) -> RowLines:
+    lines = [
+        (line(page, 100 + 12 * index, (120, text)), [segment(text, 120, 100 + 12 * index)])
+        for index, text in enumerate(texts)
+    ]
+    return RowLines("Budget", [Box(page.number, 40, 100, 90, 110)], lines, label_bottom=110, label_page=page.number)
+
+
+@pytest.mark.parametrize(
+    "texts, glyphs, first_words",
+    [
+        # the row's items open with « • »: the dash opening the wrapped line is the text's (« 3 260 000 – CE 2025 »)
+        (
+            ["• Budget investissement 10 500 000 DH TTC (CP 2024 : 3 260 000", "– CE 2025 : 7 240 000)."],
+            [None, None],
+            ["Budget", "–"],
+        ),
+        # the row's items open with dashes: bullets, as the plan prints « - Pr Bouchra MEDDAH »
+        (["- Pr Bouchra MEDDAH", "- Dr Rajaa Mamane"], ["-", "-"], ["Pr", "Dr"]),
+    ],
+)
+def test_a_dash_is_a_bullet_only_where_the_rows_items_open_with_dashes(texts, glyphs, first_words) -> None:
+    lines = row_to_value_lines(value_row(PageLayout(1, 595, 842), texts))
+    assert [item.glyph for item in lines][1:] == glyphs[1:]
+    assert [item.words[0].text for item in lines] == first_words
