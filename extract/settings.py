@@ -125,6 +125,11 @@ class ExtractSettings(BaseModel):
     ocr_cache: str = ""
     # Seconds tesseract may take on one page before the page is given up.
     ocr_page_timeout: float = 120.0
+    # OCR tokens of rule-like marks beside a horizontal rule found in the image: no taller than this (points),
+    # a token is as flat as a rule's remnant and is dropped as the rule; a taller one (« / », « : », « 1 » as
+    # tall as the line of text at the foot of a cell, the rule just under its box) is text, unless the rule
+    # crosses its box.
+    ocr_rule_debris_max_height: float = Field(default=4.0, gt=0)
 
     @classmethod
     def resolve(cls, settings: ExtractSettings | dict[str, Any] | None) -> ExtractSettings:

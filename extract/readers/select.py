@@ -63,7 +63,7 @@ def page_layout(reader: PageReader, number: int, settings: ExtractSettings) -> P
     if settings.ocr == "off" or not needs_ocr(content, reader.path):
         return page_to_layout(content, settings)
     page = ocr_page(reader.path, number, float(content.width), float(content.height), settings)
-    ocr, placed = ocr_content(page, content.image_count)
+    ocr, placed = ocr_content(page, content.image_count, settings)
     layout = page_to_layout(ocr, settings)
     # Provenance the shared layout has no field for; kept on the layout object (pickled with it).
     layout.reader = OCR_READER

@@ -38,7 +38,7 @@ class TesseractReader(PageReader):
     def read_page(self, number: int) -> PageContent:
         width, height = self.pdf[number - 1].get_size()
         page = ocr_page(self.path, number, float(width), float(height), self.settings)
-        content, _ = ocr_content(page, image_count=1)
+        content, _ = ocr_content(page, image_count=1, settings=self.settings)
         return content
 
     def close(self) -> None:

@@ -1,7 +1,8 @@
 """OCR words to the common character model: what the card reader would have read from a text layer.
 
 - **Rule debris**: a token made of rule-like marks (« | », « _ », « [ »…) standing on a rule found in the image
-  is the rule, not text: dropped.
+  is the rule, not text: dropped. Beside a horizontal rule only a token as flat as the rule is; one as tall as
+  the line of text (a « : » or « / » at the foot of a cell) is text.
 - **Bullets**: a bullet glyph is read as a character that looks like it (➢ as « > » or « » », • as « + »,
   « * », « e », « o »…); such a token at the start of a line, no wider than a glyph, becomes ``OCR_BULLET``,
   a glyph of ``extract/data/labels.yaml``'s bullets. One glued to its first word (« »Assurer ») is split off.
@@ -20,6 +21,7 @@ from statistics import median
 
 from extract.layout import Char, PageContent
 from extract.readers.ocr import OcrPage, OcrWord
+from extract.settings import ExtractSettings
 
 # The glyph every OCR'd bullet becomes (one of labels.yaml's bullets).
 OCR_BULLET = "•"
@@ -50,6 +52,7 @@ DESCENT_EM = 0.2
 # The font name OCR characters carry (no bold: OCR says nothing about weight).
 OCR_FONT = "OCR"
 OCR_READER = "tesseract"
+DEFAULTS = ExtractSettings()
 
 
 @dataclass
@@ -64,16 +67,21 @@ class PlacedWord:
     confidence: float
 
 
-def on_rule(word: OcrWord, page: OcrPage) -> bool:
+def on_rule(word: OcrWord, page: OcrPage, settings: ExtractSettings = DEFAULTS) -> bool:
+    """A token of rule-like marks that is a rule's debris: on a vertical rule (the rule within
+    ``RULE_TOLERANCE`` of its box), or on a horizontal one — the rule crosses its box, or the token is as flat
+    as a rule's remnant (``ocr_rule_debris_max_height``) and lies within ``RULE_TOLERANCE`` of it. A token as
+    tall as a line of text with a rule just under or over its box is the line's own text (the « : » after a
+    card code, the « / » between two names at the foot of a cell)."""
     if not word.text or any(char not in RULE_MARKS for char in word.text):
         return False
     vertical = any(
         word.x0 - RULE_TOLERANCE <= x <= word.x1 + RULE_TOLERANCE and top <= word.bottom and word.top <= bottom
         for x, top, bottom in page.v_rules
     )
+    slack = RULE_TOLERANCE if word.bottom - word.top <= settings.ocr_rule_debris_max_height else 0.0
     horizontal = any(
-        word.top - RULE_TOLERANCE <= y <= word.bottom + RULE_TOLERANCE and x0 <= word.x1 and word.x0 <= x1
-        for y, x0, x1 in page.h_rules
+        word.top - slack <= y <= word.bottom + slack and x0 <= word.x1 and word.x0 <= x1 for y, x0, x1 in page.h_rules
     )
     return vertical or horizontal
 
@@ -126,13 +134,13 @@ def starts_cell(words: list[OcrWord], position: int, size: float, page: OcrPage)
     )
 
 
-def place_words(page: OcrPage) -> tuple[list[PlacedWord], float]:
+def place_words(page: OcrPage, settings: ExtractSettings = DEFAULTS) -> tuple[list[PlacedWord], float]:
     """The page's words as the layout gets them (rule debris dropped, bullets recognised, em boxes on the
     baseline), and the page's size."""
     size = page_size(page)
     lines: dict[tuple, list[OcrWord]] = defaultdict(list)
     for word in page.words:
-        if not on_rule(word, page):
+        if not on_rule(word, page, settings):
             lines[word.line].append(word)
     placed: list[PlacedWord] = []
     for words in lines.values():
@@ -167,10 +175,12 @@ def word_chars(word: PlacedWord, size: float) -> list[Char]:
     ]
 
 
-def ocr_content(page: OcrPage, image_count: int) -> tuple[PageContent, list[PlacedWord]]:
+def ocr_content(
+    page: OcrPage, image_count: int, settings: ExtractSettings = DEFAULTS
+) -> tuple[PageContent, list[PlacedWord]]:
     """The page as a ``PageContent`` (characters and the rules as edges), and its placed words (with their
     confidences, for provenance)."""
-    placed, size = place_words(page)
+    placed, size = place_words(page, settings)
     chars = [char for word in placed for char in word_chars(word, size)]
     content = PageContent(
         page.number, page.width, page.height, chars, list(page.h_rules), list(page.v_rules), image_count

@@ -1,0 +1,87 @@
+"""OCR words to characters (extract.readers.tokens), on words and rules as tesseract and the rule finder gave
+them for pages of the 200-dpi scan of the reconstruction (boxes in points, copied from the OCR results): no
+tesseract needed. What the text reads is what the page prints."""
+
+from __future__ import annotations
+
+from extract.cards import layouts_to_stream, stream_to_headers
+from extract.layout import page_to_layout
+from extract.readers.ocr import OcrPage, OcrWord
+from extract.readers.tokens import ocr_content
+from extract.settings import ExtractSettings
+
+SETTINGS = ExtractSettings()
+# The table's frame: its left and right rules, full page height.
+FRAME = [(56.7, 60.0, 780.0), (539.1, 60.0, 780.0)]
+
+
+def page(lines: list[list[tuple]], h_rules: list[tuple], v_rules: list[tuple] = FRAME) -> OcrPage:
+    """An OCR'd page: each line a list of (text, x0, top, x1, bottom) words, confidence 0.95."""
+    words = [
+        OcrWord(text, x0, top, x1, bottom, 0.95, (number, 1, 1))
+        for number, line in enumerate(lines, 1)
+        for text, x0, top, x1, bottom in line
+    ]
+    return OcrPage(1, 595.0, 842.0, 200, 0.0, words, h_rules, v_rules)
+
+
+def texts(ocr: OcrPage) -> list[str]:
+    """The page's lines, spaces left out (where the layout puts a space follows the OCR boxes' gaps, not the
+    marks kept or dropped)."""
+    layout = page_to_layout(ocr_content(ocr, 1, SETTINGS)[0], SETTINGS)
+    return ["".join(line.text.split()) for line in layout.lines]
+
+
+def printed(text: str) -> str:
+    return "".join(text.split())
+
+
+# Page 43: the header row of INO-M2-25 between two rules, tesseract's box of « : » as tall as the line and
+# 1.6 pt above the row's lower rule.
+INO_M2_HEADER = [
+    ("Sous", 62.64, 438.12, 83.16, 445.32),
+    ("Projet", 86.4, 437.4, 113.4, 447.12),
+    ("INO-M2-25", 117.0, 438.12, 165.96, 445.32),
+    (":", 167.04, 435.96, 170.64, 448.56),
+    ("Création", 174.96, 437.4, 213.48, 445.32),
+    ("d'une", 216.72, 437.4, 241.92, 445.32),
+    ("unité", 245.52, 437.4, 268.56, 445.32),
+    ("d'algologie", 271.44, 437.4, 320.4, 447.12),
+    ("interventionnelle", 324.0, 437.4, 402.12, 445.32),
+]
+INO_M2_RULES = [(432.36, 56.88, 539.64), (450.18, 56.88, 539.64)]
+
+
+def test_the_colon_of_a_card_header_beside_the_rows_rule_is_text_and_the_card_is_found() -> None:
+    ocr = page([INO_M2_HEADER], INO_M2_RULES)
+    layout = page_to_layout(ocr_content(ocr, 1, SETTINGS)[0], SETTINGS)
+    headers = stream_to_headers(layouts_to_stream([layout]))
+    assert [(header.code, header.title) for header in headers] == [
+        ("INO-M2-25", "Création d'une unité d'algologie interventionnelle")
+    ]
+
+
+def test_a_slash_between_two_names_at_the_foot_of_a_cell_is_text() -> None:
+    """Page 90, FAAG-08's entities « DAAG / HIS », the row's upper rule 2 pt above the « / »'s box."""
+    line = [
+        ("DAAG", 142.2, 392.04, 167.4, 399.24),
+        ("/", 167.76, 390.24, 172.44, 402.84),
+        ("HIS", 177.84, 392.04, 191.52, 399.24),
+    ]
+    rules = [(371.34, 56.88, 539.64), (388.26, 56.88, 539.64), (418.68, 56.88, 539.64)]
+    assert texts(page([line], rules)) == [printed("DAAG / HIS")]
+
+
+def test_a_mark_as_flat_as_a_rule_beside_it_is_the_rule() -> None:
+    """The same header row with an « _ » 1.2 pt tall lying just over the lower rule: the rule's remnant."""
+    debris = [("_", 300.0, 448.5, 310.0, 449.7)]
+    assert texts(page([INO_M2_HEADER, debris], INO_M2_RULES)) == [
+        printed("Sous Projet INO-M2-25 : Création d'une unité d'algologie interventionnelle")
+    ]
+
+
+def test_a_mark_crossed_by_a_rule_is_the_rule_whatever_its_height() -> None:
+    tall = [("|", 300.0, 444.0, 301.5, 456.0)]
+    assert texts(page([INO_M2_HEADER, tall], INO_M2_RULES)) == [
+        printed("Sous Projet INO-M2-25 : Création d'une unité d'algologie interventionnelle")
+    ]
