@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 class ExtractSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    # Text layer reader: "pdfium" (pypdfium2) or "pdfplumber" (pdfminer); both give the same page layouts.
-    reader: str = Field(default="pdfium", pattern="^(pdfium|pdfplumber)$")
+    # Page reader: "pdfium" (pypdfium2) or "pdfplumber" (pdfminer) read the text layer and give the same page
+    # layouts (pages without one are read by OCR); "tesseract" reads every page by OCR, text layer or not.
+    reader: str = Field(default="pdfium", pattern="^(pdfium|pdfplumber|tesseract)$")
     # Words: characters closer than this (points) belong to the same word.
     x_tolerance: float = 1.5
     # ... and characters whose tops differ by more than this (points) are on different lines.
