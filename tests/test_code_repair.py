@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from normalize.codes import canonical_code, repair_code, strict_code
+from normalize.codes import canonical_code, listed_prefix, repair_code, strict_code
 
 # The prefixes a document's other codes use (the golden plan's, among them).
 KNOWN = frozenset({"DCHUIS", "FF", "HMY", "SITS", "HS", "INO", "HE"})
@@ -42,3 +42,31 @@ def test_every_golden_code_reads_as_printed(golden_cards) -> None:
     for card in golden_cards:
         assert repair_code(card.code, prefixes) == (card.code, ""), card.code
         assert strict_code(card.code_canonical)
+
+
+# The summary list's prefixes of the golden plan's function cards, among them FAJC (page 123 of the plan).
+LISTED = frozenset({"FF", "FAAG", "FERS", "FRH", "FSI", "FIM", "FCG", "FAI", "FCOM", "FCOOP", "FAJC", "FQGR", "FDA"})
+
+
+@pytest.mark.parametrize(
+    "code, section, expected",
+    [
+        # the 150-dpi scan: the J of FAJC read as I on the three cards, the list and the section read right
+        ("FAIC-59", "11.11 Affaires Juridiques et des Contentieux (FAJC)", "FAJC-59"),
+        ("FAIC-61", "", "FAJC-61"),
+        # the section names the card's own prefix: the card is believed, not the list
+        ("FAIC-59", "Affaires Juridiques (FAIC)", ""),
+        # listed as printed, or no listed prefix that only look-alike capitals tell apart: left alone
+        ("FAJC-59", "", ""),
+        ("FAI-50", "", ""),
+        ("HXY-M1-25", "", ""),
+    ],
+)
+def test_a_card_prefix_is_read_as_the_list_prints_it_where_only_lookalike_capitals_differ(
+    code: str, section: str, expected: str
+) -> None:
+    assert listed_prefix(code, LISTED, section) == expected
+
+
+def test_a_prefix_two_listed_prefixes_could_be_is_left_alone() -> None:
+    assert listed_prefix("FAIC-59", LISTED | {"FALC"}) == ""
