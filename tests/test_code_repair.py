@@ -70,3 +70,27 @@ def test_a_card_prefix_is_read_as_the_list_prints_it_where_only_lookalike_capita
 
 def test_a_prefix_two_listed_prefixes_could_be_is_left_alone() -> None:
     assert listed_prefix("FAIC-59", LISTED | {"FALC"}) == ""
+
+
+def test_a_card_code_read_as_listed_is_a_finding() -> None:
+    """The three FAJC cards of the 150-dpi scan as read (« FAIC 59 »…), the list read right: each card code
+    is put right with a code_repaired finding naming what was printed."""
+    from extract.model import Box, Card, Extraction, Item, ListRow
+    from extract.readers.provenance import repair_codes
+
+    box = Box(124, 62.6, 100.0, 400.0, 110.0)
+    section = Item("11.11 Affaires Juridiques et des Contentieux (FAJC)", [box])
+    cards = [
+        Card(f"FAIC {number}", "titre", section.text, None, Item(f"Sous Projet FAIC {number} : titre", [box]), section)
+        for number in (59, 60, 61)
+    ]
+    rows = [ListRow("Liste", f"FAJC {number}", "titre", None, 123, [box]) for number in (59, 60, 61)]
+    extraction = Extraction("scan.pdf", 135, cards, rows, [])
+    findings = repair_codes(extraction)
+    assert [card.code for card in extraction.cards] == ["FAJC-59", "FAJC-60", "FAJC-61"]
+    assert [(finding.kind, finding.code) for finding in findings] == [
+        ("code_repaired", "FAJC-59"),
+        ("code_repaired", "FAJC-60"),
+        ("code_repaired", "FAJC-61"),
+    ]
+    assert "« FAIC 59 »" in findings[0].message and "prefix as listed" in findings[0].message
