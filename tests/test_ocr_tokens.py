@@ -85,3 +85,28 @@ def test_a_mark_crossed_by_a_rule_is_the_rule_whatever_its_height() -> None:
     assert texts(page([INO_M2_HEADER, tall], INO_M2_RULES)) == [
         printed("Sous Projet INO-M2-25 : Création d'une unité d'algologie interventionnelle")
     ]
+
+
+# Page 31 (HMS-CH2-25, HMS-CH3-25): a « - » bullet, then the gap after it read as underscores, alone or glued to
+# the item's first word; the page prints « - Implémentation… », « - Pr Baidada », « - DMS/ Intervalle… ».
+DASH_THEN_MARKS = [
+    [("-", 141.8, 229.3, 144.7, 230.0), ("__Implémentation", 157.7, 225.4, 228.6, 234.7), ("de", 231.8, 225.4, 242.6, 232.9)],
+    [("-", 141.8, 410.0, 144.7, 410.8), ("_PrBaidada", 157.7, 406.1, 204.5, 413.6)],
+    [("-", 141.8, 579.6, 144.7, 580.3), ("__", 149.8, 574.2, 155.2, 586.8), ("DMS/", 157.7, 575.6, 182.5, 583.6)],
+]  # fmt: skip
+
+
+def test_marks_after_a_dash_bullet_are_the_bullets_own() -> None:
+    layout = page_to_layout(ocr_content(page(DASH_THEN_MARKS, []), 1, SETTINGS)[0], SETTINGS)
+    cells = [[segment.text for segment in line.segments] for line in layout.lines]
+    assert cells == [["-", "Implémentation de"], ["-", "PrBaidada"], ["-", "DMS/"]]
+    # the item's text starts where the cell's text does, as on the lines without marks
+    assert [line.segments[1].x0 for line in layout.lines] == [157.7, 157.7, 157.7]
+
+
+def test_marks_glued_to_the_first_word_of_a_cell_without_a_bullet_are_one() -> None:
+    """Page 31, the next row: « -__Implémentation » (the dash and the gap read as one token) opens the cell
+    with a bullet."""
+    line = [("-__Implémentation", 141.8, 241.9, 228.6, 251.3), ("de", 231.8, 241.9, 242.6, 249.5)]
+    layout = page_to_layout(ocr_content(page([line], []), 1, SETTINGS)[0], SETTINGS)
+    assert layout.lines[0].text.split() == ["•", "Implémentation", "de"]

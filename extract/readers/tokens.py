@@ -6,6 +6,8 @@
 - **Bullets**: a bullet glyph is read as a character that looks like it (➢ as « > » or « » », • as « + »,
   « * », « e », « o »…); such a token at the start of a line, no wider than a glyph, becomes ``OCR_BULLET``,
   a glyph of ``extract/data/labels.yaml``'s bullets. One glued to its first word (« »Assurer ») is split off.
+  Marks that follow a bullet or a dash opening a cell, before its first word (« - _ Néonatologie »,
+  « - __Implémentation »: the gap after the dash read as underscores), are that bullet's and are dropped.
 - **One size per page**: OCR boxes follow the ink (« une » is shorter than « Projet »), and tesseract's line
   heights vary: heights would make ordinary lines look like headings. Every word gets the page's one size
   (its median line height, in em) and a box set on its line's baseline, as a text layer's em box is.
@@ -32,6 +34,8 @@ BULLET_TOKENS = frozenset(
 )  # fmt: skip
 # Marks a bullet glyph is read as, alone or in a run (➢ often comes as « -__ », « -_ », « _ »).
 BULLET_MARKS = frozenset("-_=~>»+*•·°¢©®<►▶➢▪■□✓✔#&§")
+# A dash opening a cell is the plan's own bullet, read as printed (labels.yaml's bullets have it).
+CELL_DASHES = frozenset({"-", "–"})
 # Marks that, glued to the start of a word, are a bullet (« »Assurer », « __Implémentation »); a single « - »
 # glued to a word is the word's own.
 GLUED_BULLETS = BULLET_MARKS - {"-"}
@@ -147,9 +151,21 @@ def place_words(page: OcrPage, settings: ExtractSettings = DEFAULTS) -> tuple[li
         words.sort(key=lambda word: word.x0)
         bottom = baseline(words) + DESCENT_EM * size
         top = bottom - size
+        after_bullet = False  # the word before opened its cell with a bullet, and nothing has followed it yet
         for position, word in enumerate(words):
             text = word.text
             opens = starts_cell(words, position, size, page)
+            if after_bullet:
+                if all(char in BULLET_MARKS for char in text):
+                    continue  # more of the bullet (« - _ », « - __ »): the gap after a dash read as marks
+                glued = glued_bullet(text)
+                if glued:
+                    # « - _PrBaidada », « - __Implémentation »: the marks are the bullet's, already placed; the
+                    # box starts where the cell's text does (the marks lie under the word, not before it)
+                    placed.append(PlacedWord(text[glued:], word.x0, top, word.x1, bottom, word.confidence))
+                    after_bullet = False
+                    continue
+            after_bullet = opens and (bullet_token(word, size) or text in CELL_DASHES)
             if opens and bullet_token(word, size):
                 placed.append(PlacedWord(OCR_BULLET, word.x0, top, word.x1, bottom, word.confidence))
                 continue
