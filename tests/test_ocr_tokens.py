@@ -110,3 +110,14 @@ def test_marks_glued_to_the_first_word_of_a_cell_without_a_bullet_are_one() -> N
     line = [("-__Implémentation", 141.8, 241.9, 228.6, 251.3), ("de", 231.8, 241.9, 242.6, 249.5)]
     layout = page_to_layout(ocr_content(page([line], []), 1, SETTINGS)[0], SETTINGS)
     assert layout.lines[0].text.split() == ["•", "Implémentation", "de"]
+
+
+def test_tesseracts_word_breaks_stand_where_the_boxes_touch() -> None:
+    """Page 90: « DAAG », « / », « HIS » are three words in tesseract's reading, their boxes 0.4 pt apart."""
+    line = [
+        ("DAAG", 142.2, 392.04, 167.4, 399.24),
+        ("/", 167.76, 390.24, 172.44, 402.84),
+        ("HIS", 177.84, 392.04, 191.52, 399.24),
+    ]
+    layout = page_to_layout(ocr_content(page([line], []), 1, SETTINGS)[0], SETTINGS)
+    assert [line.text for line in layout.lines] == ["DAAG / HIS"]

@@ -12,7 +12,8 @@
   heights vary: heights would make ordinary lines look like headings. Every word gets the page's one size
   (its median line height, in em) and a box set on its line's baseline, as a text layer's em box is.
 - **Characters**: each word becomes one ``Char`` per letter, the word's box split evenly, in tesseract's
-  reading order: the shared path then builds words, lines and cells as for any reader.
+  reading order, with a blank between two words of a line (tesseract's word breaks stand where the boxes
+  touch): the shared path then builds words, lines and cells as for any reader.
 """
 
 from __future__ import annotations
@@ -197,7 +198,12 @@ def ocr_content(
     """The page as a ``PageContent`` (characters and the rules as edges), and its placed words (with their
     confidences, for provenance)."""
     placed, size = place_words(page, settings)
-    chars = [char for word in placed for char in word_chars(word, size)]
+    chars: list[Char] = []
+    for previous, word in zip([None, *placed], placed):
+        if previous is not None and previous.top == word.top and previous.x0 < word.x0:
+            # tesseract's word break is kept where the boxes touch (« DAAG », « / », « HIS »)
+            chars.append(Char(" ", word.x0, word.top, word.x0, word.bottom, size, OCR_FONT))
+        chars += word_chars(word, size)
     content = PageContent(
         page.number, page.width, page.height, chars, list(page.h_rules), list(page.v_rules), image_count
     )
