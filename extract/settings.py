@@ -131,6 +131,10 @@ class ExtractSettings(BaseModel):
     # tall as the line of text at the foot of a cell, the rule just under its box) is text, unless the rule
     # crosses its box.
     ocr_rule_debris_max_height: float = Field(default=4.0, gt=0)
+    # A one-character OCR token opening a cell whose box is no taller than this many em is a dash, whatever
+    # tesseract read it as (« 0 », « : », « = » 1 pt tall: the plan's « - » bullets; a digit or a colon is
+    # several points tall).
+    ocr_dash_max_height_em: float = Field(default=0.15, gt=0)
 
     @classmethod
     def resolve(cls, settings: ExtractSettings | dict[str, Any] | None) -> ExtractSettings:

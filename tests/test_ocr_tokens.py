@@ -121,3 +121,29 @@ def test_tesseracts_word_breaks_stand_where_the_boxes_touch() -> None:
     ]
     layout = page_to_layout(ocr_content(page([line], []), 1, SETTINGS)[0], SETTINGS)
     assert [line.text for line in layout.lines] == ["DAAG / HIS"]
+
+
+def test_a_dash_bullet_read_as_a_flat_zero_is_the_dash() -> None:
+    """Page 87, FF-05's Calendrier: the « - » bullet read as « 0 », its box 1.1 pt tall; the page prints
+    « - 1 janvier - 31 … »."""
+    line = [
+        ("Calendrier", 62.6, 623.5, 109.4, 631.4),
+        ("0", 141.8, 627.8, 144.7, 628.9),
+        ("1", 157.0, 624.2, 160.9, 631.4),
+        ("janvier", 163.4, 623.9, 193.7, 633.2),
+        ("-", 196.9, 627.8, 199.8, 628.6),
+        ("31", 203.0, 624.2, 213.1, 631.4),
+    ]
+    layout = page_to_layout(ocr_content(page([line], []), 1, SETTINGS)[0], SETTINGS)
+    assert [segment.text for segment in layout.lines[0].segments] == ["Calendrier", "-", "1 janvier - 31"]
+
+
+def test_a_zero_as_tall_as_a_digit_opening_a_cell_stays_a_zero() -> None:
+    """A budget of « 0 MAD » (HMY-M8-25's): the « 0 » is as tall as the digits of the line."""
+    line = [
+        ("Budget", 63.0, 253.1, 94.7, 262.8),
+        ("0", 157.0, 255.0, 161.5, 262.2),
+        ("MAD", 164.5, 255.0, 186.0, 262.2),
+    ]
+    layout = page_to_layout(ocr_content(page([line], []), 1, SETTINGS)[0], SETTINGS)
+    assert [segment.text for segment in layout.lines[0].segments] == ["Budget", "0 MAD"]

@@ -6,7 +6,8 @@
 - **Bullets**: a bullet glyph is read as a character that looks like it (➢ as « > » or « » », • as « + »,
   « * », « e », « o »…); such a token at the start of a line, no wider than a glyph, becomes ``OCR_BULLET``,
   a glyph of ``extract/data/labels.yaml``'s bullets. One glued to its first word (« »Assurer ») is split off.
-  Marks that follow a bullet or a dash opening a cell, before its first word (« - _ Néonatologie »,
+  A one-character token opening a cell, as flat as a dash (a « - » bullet read as « 0 », « : », « = »), is the
+  dash. Marks that follow a bullet or a dash opening a cell, before its first word (« - _ Néonatologie »,
   « - __Implémentation »: the gap after the dash read as underscores), are that bullet's and are dropped.
 - **One size per page**: OCR boxes follow the ink (« une » is shorter than « Projet »), and tesseract's line
   heights vary: heights would make ordinary lines look like headings. Every word gets the page's one size
@@ -113,6 +114,15 @@ def bullet_token(word: OcrWord, size: float) -> bool:
     return marks and word.x1 - word.x0 <= BULLET_MAX_WIDTH_EM * size
 
 
+def flat_dash(word: OcrWord, size: float, settings: ExtractSettings = DEFAULTS) -> bool:
+    """A one-character token as flat as a dash (``ocr_dash_max_height_em``) and no wider than a glyph."""
+    return (
+        len(word.text) == 1
+        and word.bottom - word.top <= settings.ocr_dash_max_height_em * size
+        and word.x1 - word.x0 <= BULLET_MAX_WIDTH_EM * size
+    )
+
+
 def glued_bullet(text: str) -> int:
     """The length of a bullet glued to the start of a word (0 for none): a run of bullet marks before a letter,
     of marks that are not a word's own (« - » alone is)."""
@@ -154,8 +164,8 @@ def place_words(page: OcrPage, settings: ExtractSettings = DEFAULTS) -> tuple[li
         top = bottom - size
         after_bullet = False  # the word before opened its cell with a bullet, and nothing has followed it yet
         for position, word in enumerate(words):
-            text = word.text
             opens = starts_cell(words, position, size, page)
+            text = "-" if opens and flat_dash(word, size, settings) else word.text
             if after_bullet:
                 if all(char in BULLET_MARKS for char in text):
                     continue  # more of the bullet (« - _ », « - __ »): the gap after a dash read as marks
