@@ -17,7 +17,7 @@ CONSTRAINTS := constraints.txt
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-all: setup  ## build $(OUT)/plan.duckdb and $(OUT)/*.parquet from $(PDF) (PDF=… OUT=… VERIFY=off|uncertain|all READER=pdfium|pdfplumber CORRECTIONS=… QUIET=1)
+all: setup  ## build $(OUT)/plan.duckdb and $(OUT)/*.parquet from $(PDF) (PDF=… OUT=… VERIFY=off|uncertain|all READER=pdfium|pdfplumber|tesseract CORRECTIONS=… QUIET=1; READER=tesseract reads every page by OCR)
 	@$(BIN)/plan-to-data build $(PDF) --out $(OUT) --verify $(VERIFY) --reader $(READER) --corrections $(CORRECTIONS) $(if $(QUIET),-q,)
 
 .PHONY: export

@@ -1,7 +1,8 @@
 """Open a PDF safely and read its pages into layouts, in parallel over page ranges.
 
 The text layer is read by one of ``extract.readers`` (``settings.reader``: pdfium by default, pdfplumber);
-both give the same ``PageContent``, turned into a ``PageLayout`` by ``extract.layout.page_to_layout``.
+both give the same ``PageContent``, turned into a ``PageLayout`` by ``extract.layout.page_to_layout``. Pages
+without a text layer are read by OCR, and every page with ``settings.reader`` tesseract.
 
 No page is lost without a word: a page the reader fails on, that takes longer than ``settings.page_timeout``,
 whose text decodes to garbage, or that prints nothing between pages that print text, is kept as an empty
@@ -29,7 +30,7 @@ from pathlib import Path
 from extract.errors import InputError, NotThePlanError, ScannedPdfError
 from extract.layout import PageLayout, drop_furniture
 from extract.progress import PageProgress
-from extract.readers import PageReader, open_reader
+from extract.readers import PageReader, open_reader, reader_class
 from extract.readers.ocr import OcrUnavailable
 from extract.readers.select import page_layout
 from extract.settings import ExtractSettings
@@ -99,7 +100,7 @@ def check_file(path: Path) -> None:
 def check_structure(path: Path, settings: ExtractSettings) -> None:
     """Refuse at once a file whose cross-reference table lists objects that are not there (a zeroed or cut
     range): the pdfium reader checks it when it opens; pdfminer would spend minutes scanning before saying so."""
-    if settings.reader == "pdfium":
+    if reader_class(settings.reader).checks_structure:
         return
     from extract.readers.pdfium import xref_damage
 
@@ -111,7 +112,7 @@ def check_structure(path: Path, settings: ExtractSettings) -> None:
 def open_pdf(path: Path, settings: ExtractSettings | None = None) -> PageReader:
     """The PDF open with the settings' reader, its page count checked."""
     settings = ExtractSettings.resolve(settings)
-    reader = open_reader(settings.reader, path)
+    reader = open_reader(settings.reader, path, settings)
     count = reader.page_count()
     if not count:
         reader.close()
@@ -139,12 +140,12 @@ def reader_name(settings: ExtractSettings, path: str) -> str:
 _OPEN: dict[tuple[str, str], PageReader] = {}
 
 
-def document_reader(name: str, path: str) -> PageReader:
+def document_reader(name: str, path: str, settings: ExtractSettings) -> PageReader:
     key = (name, path)
     if key not in _OPEN:
         for other in list(_OPEN):
             _OPEN.pop(other).close()
-        _OPEN[key] = open_reader(name, path)
+        _OPEN[key] = open_reader(name, path, settings)
     return _OPEN[key]
 
 
@@ -284,7 +285,7 @@ def read_chunk(path: str, first: int, last: int, settings: ExtractSettings) -> C
     """Pages first..last (1-based, inclusive); runs in a worker process."""
     layouts, unreadable = [], []
     with worker_logs() as messages:
-        reader = document_reader(reader_name(settings, path), path)
+        reader = document_reader(reader_name(settings, path), path, settings)
         for number in range(first, last + 1):
             layout, cause = read_one_page(reader, number, settings)
             layouts.append(layout)

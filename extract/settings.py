@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 class ExtractSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    # Text layer reader: "pdfium" (pypdfium2) or "pdfplumber" (pdfminer); both give the same page layouts.
-    reader: str = Field(default="pdfium", pattern="^(pdfium|pdfplumber)$")
+    # Page reader: "pdfium" (pypdfium2) or "pdfplumber" (pdfminer) read the text layer and give the same page
+    # layouts (pages without one are read by OCR); "tesseract" reads every page by OCR, text layer or not.
+    reader: str = Field(default="pdfium", pattern="^(pdfium|pdfplumber|tesseract)$")
     # Words: characters closer than this (points) belong to the same word.
     x_tolerance: float = 1.5
     # ... and characters whose tops differ by more than this (points) are on different lines.
@@ -125,6 +126,15 @@ class ExtractSettings(BaseModel):
     ocr_cache: str = ""
     # Seconds tesseract may take on one page before the page is given up.
     ocr_page_timeout: float = 120.0
+    # OCR tokens of rule-like marks beside a horizontal rule found in the image: no taller than this (points),
+    # a token is as flat as a rule's remnant and is dropped as the rule; a taller one (« / », « : », « 1 » as
+    # tall as the line of text at the foot of a cell, the rule just under its box) is text, unless the rule
+    # crosses its box.
+    ocr_rule_debris_max_height: float = Field(default=4.0, gt=0)
+    # A one-character OCR token opening a cell whose box is no taller than this many em is a dash, whatever
+    # tesseract read it as (« 0 », « : », « = » 1 pt tall: the plan's « - » bullets; a digit or a colon is
+    # several points tall).
+    ocr_dash_max_height_em: float = Field(default=0.15, gt=0)
 
     @classmethod
     def resolve(cls, settings: ExtractSettings | dict[str, Any] | None) -> ExtractSettings:

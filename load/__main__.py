@@ -1,4 +1,4 @@
-"""``python -m load PDF [--out DIR] [-q] [--verify off|uncertain|all] [--reader pdfium|pdfplumber] [--force] [--corrections CSV]``
+"""``python -m load PDF [--out DIR] [-q] [--verify off|uncertain|all] [--reader pdfium|pdfplumber|tesseract] [--force] [--corrections CSV]``
 
 An alias of ``plan-to-data build``: builds the dataset; on bad input prints one line on stderr and exits
 non-zero, never a traceback.

@@ -48,6 +48,7 @@ class Summary:
     cached: bool = False
     corrections: dict[str, int] | None = None  # rows of the corrections file by status
     unreadable_pages: int = 0  # pages that could not be read (findings of kind page_unreadable)
+    ocr_pages: int = 0  # pages read by OCR (no text layer, or an invisible OCR layer)
 
     @property
     def complete(self) -> bool:
@@ -57,6 +58,8 @@ class Summary:
     def line(self) -> str:
         state = "up to date" if self.cached else "built"
         line = f"{self.out}: {state} — {self.cards} cards, {self.items} items, {self.findings} findings, {self.rejected} rejected"
+        if self.ocr_pages:
+            line += f", {self.ocr_pages} pages read by OCR"
         if self.unreadable_pages:
             line += f", {self.unreadable_pages} pages unreadable"
         if self.corrections:
@@ -133,6 +136,7 @@ def cached_summary(out: Path, key: str) -> Summary | None:
             cached=True,
             corrections=info.get("corrections"),
             unreadable_pages=len(info["unreadable_pages"]),
+            ocr_pages=len(info.get("ocr_pages", [])),
         )
     except (ValueError, KeyError, TypeError):  # a build.json of another version: rebuild
         return None
@@ -290,11 +294,12 @@ def write_dataset(
             out,
             corrections=statuses,
             unreadable_pages=len(unreadable),
+            ocr_pages=len(extraction.ocr_pages),
         )
         info = {"key": key, "pdf": str(pdf), "pdf_sha256": file_hash(pdf), "pages": extraction.page_count,
                 "verified_pages": len(extraction.verified_pages), "cards": summary.cards, "items": summary.items,
                 "findings": summary.findings, "rejected": summary.rejected, "corrections": statuses,
-                "unreadable_pages": unreadable,
+                "unreadable_pages": unreadable, "ocr_pages": extraction.ocr_pages,
                 "corrections_file": str(corrections) if corrections is not None and corrections.is_file() else None}  # fmt: skip
         write.write_text(staging / BUILD_INFO, json.dumps(info, indent=2, ensure_ascii=False) + "\n")
         write.write_text(staging / BUILD_LOG, "".join(line + "\n" for line in log.lines()))

@@ -96,6 +96,31 @@ def _joined_prefix(code: str, known_prefixes: frozenset[str]) -> str:
     return ""
 
 
+# Capital letters OCR reads one for another (shapes that differ by a stroke or a serif), in a code's prefix.
+LETTER_CONFUSIONS = (frozenset("IJL"), frozenset("ODQ"), frozenset("CG"), frozenset("UV"))
+
+
+def lookalike_letters(a: str, b: str) -> bool:
+    """Two prefixes of one length that differ only where OCR confuses one capital for another (FAIC, FAJC)."""
+    return (
+        len(a) == len(b)
+        and a != b
+        and all(x == y or any(x in group and y in group for group in LETTER_CONFUSIONS) for x, y in zip(a, b))
+    )
+
+
+def listed_prefix(code: str, listed: frozenset[str], elsewhere: str = "") -> str:
+    """The canonical ``code`` with its prefix read as the summary list prints it (« FAIC-59 » -> « FAJC-59 »
+    when the list's codes have FAJC and no FAIC), where the code's own prefix is printed neither on the list nor
+    in ``elsewhere`` (the card's section, « … Contentieux (FAJC) ») and exactly one listed prefix differs from it
+    only by look-alike capitals; '' otherwise."""
+    prefix, _, rest = code.partition("-")
+    if not rest or prefix in listed or re.search(rf"\b{re.escape(prefix)}\b", elsewhere.upper()):
+        return ""
+    candidates = [other for other in listed if lookalike_letters(prefix, other)]
+    return f"{candidates[0]}-{rest}" if len(candidates) == 1 else ""
+
+
 def repair_code(printed: str, known_prefixes: frozenset[str] = frozenset()) -> tuple[str, str]:
     """The printed code put right where its misreadings are the usual ones, and the rule that did it ('' when
     the code reads as printed). Rules: « lookalikes » (O/0, I/1/l in a digit's place, 0/1 in a prefix),

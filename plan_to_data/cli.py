@@ -1,6 +1,6 @@
 """The ``plan-to-data`` command: one subcommand per job, each a thin layer over a library function.
 
-    plan-to-data build PDF [--out DIR] [-q] [--verify off|uncertain|all] [--reader pdfium|pdfplumber] [--force] [--corrections CSV]
+    plan-to-data build PDF [--out DIR] [-q] [--verify off|uncertain|all] [--reader pdfium|pdfplumber|tesseract] [--force] [--corrections CSV]
     plan-to-data export [OUT]
     plan-to-data review OUT [--pdf PDF] [-q]
     plan-to-data check                      # the golden set: valid, equal to the text export, agreeing with its second reading
@@ -39,7 +39,9 @@ EXIT_INTERRUPTED = 130
 DEFAULT_OUT = Path("data/clean")
 LOCK_TIMEOUT = 3600.0  # seconds (load.build.LOCK_TIMEOUT; not imported, to keep --help fast)
 VERIFY_CHOICES = ("off", "uncertain", "all")
+# Text-layer readers (the seeded layouts are read with one of them) and, for a build, tesseract: every page by OCR.
 READER_CHOICES = ("pdfium", "pdfplumber")
+BUILD_READER_CHOICES = (*READER_CHOICES, "tesseract")
 # What a development checkout has that the installed package does not: the measuring tools, the golden set.
 CHECKOUT_MARKERS = (
     "pyproject.toml",
@@ -193,8 +195,8 @@ def parser() -> Parser:
     build.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     build.add_argument("--verify", choices=VERIFY_CHOICES, default="uncertain",
                        help="second reader (camelot) on: no page, pages where item boundaries were uncertain (default), every ruled card page")  # fmt: skip
-    build.add_argument("--reader", choices=READER_CHOICES, default="pdfium",
-                       help="text-layer reader: pdfium (fast, the default) or pdfplumber; both give the same layouts")  # fmt: skip
+    build.add_argument("--reader", choices=BUILD_READER_CHOICES, default="pdfium",
+                       help="page reader: pdfium (fast, the default) or pdfplumber read the text layer, the same layouts, and OCR the pages without one; tesseract reads every page by OCR, text layer or not")  # fmt: skip
     build.add_argument(
         "--force", action="store_true", help="rebuild even if the PDF, the code and the settings are unchanged"
     )

@@ -101,3 +101,61 @@ def test_a_scan_without_tesseract_says_what_to_install_in_one_line(scanned_pdf, 
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     assert "apt-get install -y tesseract-ocr tesseract-ocr-fra" in lines[0]
     assert not out.exists()
+
+
+def two_pages(tmp_path: Path) -> Path:
+    """Pages 20 and 21 of the reconstruction, text layer and all."""
+    import pypdfium2
+
+    source = pypdfium2.PdfDocument(str(RECONSTRUCTION))
+    target = pypdfium2.PdfDocument.new()
+    target.import_pages(source, [19, 20])
+    path = tmp_path / "two-pages.pdf"
+    target.save(str(path))
+    target.close()
+    source.close()
+    return path
+
+
+def dataset_codes_and_readers(out: Path) -> tuple[list[str], set[str]]:
+    import duckdb
+
+    with duckdb.connect(str(out / "plan.duckdb"), read_only=True) as connection:
+        codes = [row[0] for row in connection.execute("select code from cards order by code").fetchall()]
+        readers = {row[0] for row in connection.execute("select distinct reader from field_items").fetchall()}
+    return codes, readers
+
+
+@pytest.mark.slow
+def test_the_summary_line_says_how_many_pages_were_read_by_ocr(tmp_path) -> None:
+    """An in-process build of two scanned pages, then the same build up to date: both lines count them."""
+    from load.build import build
+
+    path = scan(RECONSTRUCTION, tmp_path / "scan.pdf", 200, (20, 21), 0.0, 0.0, 75)
+    settings = {"verify": "off", "ocr_cache": str(tmp_path / "cache")}
+    built = build(path, tmp_path / "clean", settings).line()
+    again = build(path, tmp_path / "clean", settings).line()
+    assert ": built — " in built and built.endswith(", 2 pages read by OCR")
+    assert ": up to date — " in again and again.endswith(", 2 pages read by OCR")
+    assert "OCR" not in build(two_pages(tmp_path), tmp_path / "text", {"verify": "off"}).line()
+
+
+@pytest.mark.slow
+def test_reader_tesseract_reads_every_page_by_ocr_even_with_a_text_layer(capsys, monkeypatch, tmp_path) -> None:
+    """``plan-to-data build --reader tesseract`` on two pages with a text layer: both read by OCR, the same
+    cards as from the text layer, every item's reader tesseract."""
+    from plan_to_data import cli
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = two_pages(tmp_path)
+    ocr_out, text_out = tmp_path / "ocr", tmp_path / "text"
+    status = cli.main(["build", str(path), "--out", str(ocr_out), "--reader", "tesseract", "--verify", "off", "-q"])
+    line = capsys.readouterr().out.strip()
+    assert status == 0 and line.endswith(", 2 pages read by OCR"), line
+    status = cli.main(["build", str(path), "--out", str(text_out), "--verify", "off", "-q"])
+    line = capsys.readouterr().out.strip()
+    assert status == 0 and "OCR" not in line, line
+    ocr_codes, ocr_readers = dataset_codes_and_readers(ocr_out)
+    text_codes, text_readers = dataset_codes_and_readers(text_out)
+    assert ocr_codes == text_codes and len(text_codes) >= 4
+    assert ocr_readers == {"tesseract"} and "tesseract" not in text_readers

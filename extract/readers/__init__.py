@@ -7,6 +7,8 @@ Nothing after that knows which reader ran.
         content = reader.read_page(1)
 
 A reader refuses a file it cannot read with ``InputError`` (one line: damaged, encrypted, no pages).
+A reader that ``forces_ocr`` (tesseract) has every page read again from its image by
+``extract.readers.select.page_layout``, its text layer giving only the page's size and images.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from extract.layout import PageContent
+from extract.settings import ExtractSettings
 
 # name → "module:class", imported only when asked for (each reader has its own heavy import).
 READERS = {
     "pdfium": "extract.readers.pdfium:PdfiumReader",
     "pdfplumber": "extract.readers.plumber:PdfplumberReader",
-    # OCR of the page images; the build calls it on its own for pages without a text layer (readers.select).
+    # Every page read by OCR, text layer or not (the build also OCRs on its own the pages without one).
     "tesseract": "extract.readers.tesseract:TesseractReader",
 }
 
@@ -29,9 +32,14 @@ class PageReader:
     and ``close``; ``read_page`` raises ``InputError`` naming the page when the page is damaged."""
 
     name = "base"
+    # Every page read by OCR from its image, whatever its text layer (extract.readers.select).
+    forces_ocr = False
+    # The reader refuses on opening a file whose cross-reference table lists objects that are not there.
+    checks_structure = False
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, settings: ExtractSettings | dict | None = None) -> None:
         self.path = Path(path)
+        self.settings = ExtractSettings.resolve(settings)
         self.open()
 
     def open(self) -> None:
@@ -61,5 +69,5 @@ def reader_class(name: str) -> type[PageReader]:
     return getattr(__import__(module, fromlist=[attribute]), attribute)
 
 
-def open_reader(name: str, path: Path | str) -> PageReader:
-    return reader_class(name)(path)
+def open_reader(name: str, path: Path | str, settings: ExtractSettings | dict | None = None) -> PageReader:
+    return reader_class(name)(path, settings)

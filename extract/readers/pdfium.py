@@ -120,6 +120,7 @@ def multiply(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:
 
 class PdfiumReader(PageReader):
     name = "pdfium"
+    checks_structure = True
 
     def open(self) -> None:
         import pypdfium2 as pdfium

@@ -4,8 +4,10 @@
   confidence (0..1) of the OCR words inside its boxes. Below ``ocr_min_confidence`` it is flagged
   ``low_confidence``, with a finding. Items of text-layer pages keep a null confidence.
 - Card codes (and the codes of summary-list rows) that do not read as printed, or whose prefix is cut in two,
-  are put right by ``normalize.codes.repair_code`` — each repair a ``code_repaired`` finding. A code no rule
-  reads is left as printed: the load step makes that card a rejected record with a finding.
+  are put right by ``normalize.codes.repair_code``; a card code whose prefix is printed neither on the summary
+  list nor in its section, and differs from one of the list's prefixes only by look-alike capitals (FAIC, FAJC),
+  is read as listed (``normalize.codes.listed_prefix``) — each repair a ``code_repaired`` finding. A code no
+  rule reads is left as printed: the load step makes that card a rejected record with a finding.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from extract.model import Box, Extraction, Finding, Item
 from extract.readers.select import is_ocr
 from extract.readers.tokens import OCR_READER
 from extract.settings import ExtractSettings
-from normalize.codes import canonical_code, repair_code
+from normalize.codes import canonical_code, listed_prefix, repair_code
 
 LOW_CONFIDENCE = "low_confidence"
 # A word belongs to an item's box when its centre lies within the box widened by this many points.
@@ -92,6 +94,17 @@ def known_prefixes(prefix_counts: Counter[str], leaving_out: str | None = None) 
     return frozenset(prefix for prefix, count in counts.items() if count >= 1)
 
 
+def list_prefixes(extraction: Extraction) -> frozenset[str]:
+    """The prefixes of the summary list's codes that read against the grammar."""
+    prefixes = set()
+    for row in extraction.list_rows:
+        try:
+            prefixes.add(canonical_code(row.code or "").split("-")[0])
+        except ValueError:
+            continue
+    return frozenset(prefixes)
+
+
 def repaired(printed: str, prefixes: frozenset[str]) -> tuple[str, str]:
     """(code, rule): the repaired code and its rule; the printed code and '' when it needs none or no rule
     reads it (then the load step rejects it)."""
@@ -104,9 +117,16 @@ def repaired(printed: str, prefixes: frozenset[str]) -> tuple[str, str]:
 def repair_codes(extraction: Extraction) -> list[Finding]:
     """Card and summary-list codes put right where ``repair_code`` can; a ``code_repaired`` finding each."""
     counts = Counter(prefix for card in extraction.cards if (prefix := code_prefix(card.code)) is not None)
+    listed = list_prefixes(extraction)
     findings = []
     for card in extraction.cards:
         code, rule = repaired(card.code, known_prefixes(counts, leaving_out=card.code))
+        try:
+            as_listed = listed_prefix(canonical_code(code), listed, card.section_item.text if card.section_item else "")
+        except ValueError:
+            as_listed = ""
+        if as_listed:
+            code, rule = as_listed, " + ".join(filter(None, [rule, "prefix as listed"]))
         if rule:
             page = card.header.page if card.header.boxes else None
             findings.append(

@@ -3,7 +3,8 @@
 ``page_layout`` is what ``extract.pdf`` calls for every page: the text reader's ``PageContent`` first; a page
 with no visible text but an image (a scan), or whose only text is an invisible OCR layer (tesseract's and
 ocrmypdf's GlyphLessFont, or text in render mode 3 over an image), is read again by OCR
-(``extract.readers.ocr``) — page by page, so a PDF with some scanned pages is read both ways. An OCR'd page's
+(``extract.readers.ocr``) — page by page, so a PDF with some scanned pages is read both ways. A reader that
+``forces_ocr`` (``--reader tesseract``) has every page read again by OCR. An OCR'd page's
 layout carries ``reader = "tesseract"``, the confidences of its words (``ocr_words``: x0, top, x1, bottom,
 confidence) and its OCR time, for provenance (``extract.readers.provenance``).
 """
@@ -60,10 +61,10 @@ def is_ocr(layout: PageLayout) -> bool:
 def page_layout(reader: PageReader, number: int, settings: ExtractSettings) -> PageLayout:
     """Page ``number``'s layout, read from its text layer or, where it has none, by OCR."""
     content = reader.read_page(number)
-    if settings.ocr == "off" or not needs_ocr(content, reader.path):
+    if not reader.forces_ocr and (settings.ocr == "off" or not needs_ocr(content, reader.path)):
         return page_to_layout(content, settings)
     page = ocr_page(reader.path, number, float(content.width), float(content.height), settings)
-    ocr, placed = ocr_content(page, content.image_count)
+    ocr, placed = ocr_content(page, content.image_count, settings)
     layout = page_to_layout(ocr, settings)
     # Provenance the shared layout has no field for; kept on the layout object (pickled with it).
     layout.reader = OCR_READER

@@ -1,45 +1,23 @@
-"""The OCR reader in the registry (``open_reader("tesseract", path)``): every page read from its image by
-tesseract, as a ``PageContent`` like the text-layer readers give. The build does not choose it by name: it
-reads the text layer and OCRs the pages that have none (``extract.readers.select``); this reader is the
-same reading for a whole document, forced (tests, comparisons of a page's two readings).
+"""The OCR reader in the registry (``open_reader("tesseract", path)``, ``--reader tesseract``): every page read
+by OCR from its image, even where it has a text layer (a text layer that cannot be trusted: a bad OCR layer, fonts
+without a Unicode map). The build does not need it for scans: it reads the text layer and OCRs the pages that
+have none (``extract.readers.select``); this reader forces that reading on every page.
+
+It opens the document as the pdfium reader does (the same refusals: damaged, encrypted), and its pages' text
+layer gives the OCR only the page's size and image count: ``extract.readers.select.page_layout`` reads each page
+again from its image, with the OCR provenance (reader, confidences) of any OCR'd page.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from extract.errors import InputError
-from extract.layout import PageContent
-from extract.readers import PageReader
-from extract.readers.ocr import ocr_page, require_tesseract
-from extract.readers.tokens import ocr_content
-from extract.settings import ExtractSettings
+from extract.readers.ocr import require_tesseract
+from extract.readers.pdfium import PdfiumReader
 
 
-class TesseractReader(PageReader):
+class TesseractReader(PdfiumReader):
     name = "tesseract"
-
-    def __init__(self, path: Path | str, settings: ExtractSettings | dict | None = None) -> None:
-        self.settings = ExtractSettings.resolve(settings)
-        super().__init__(path)
+    forces_ocr = True
 
     def open(self) -> None:
-        import pypdfium2
-
-        require_tesseract(self.path, self.settings.ocr_language)
-        try:
-            self.pdf = pypdfium2.PdfDocument(str(self.path))
-        except pypdfium2.PdfiumError as error:
-            raise InputError(f"{self.path}: damaged or encrypted PDF ({error})") from None
-
-    def page_count(self) -> int:
-        return len(self.pdf)
-
-    def read_page(self, number: int) -> PageContent:
-        width, height = self.pdf[number - 1].get_size()
-        page = ocr_page(self.path, number, float(width), float(height), self.settings)
-        content, _ = ocr_content(page, image_count=1)
-        return content
-
-    def close(self) -> None:
-        self.pdf.close()
+        require_tesseract(self.path, self.settings.ocr_language)  # one line saying what to install
+        super().open()

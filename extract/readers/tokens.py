@@ -1,15 +1,20 @@
 """OCR words to the common character model: what the card reader would have read from a text layer.
 
 - **Rule debris**: a token made of rule-like marks (« | », « _ », « [ »…) standing on a rule found in the image
-  is the rule, not text: dropped.
+  is the rule, not text: dropped. Beside a horizontal rule only a token as flat as the rule is; one as tall as
+  the line of text (a « : » or « / » at the foot of a cell) is text.
 - **Bullets**: a bullet glyph is read as a character that looks like it (➢ as « > » or « » », • as « + »,
   « * », « e », « o »…); such a token at the start of a line, no wider than a glyph, becomes ``OCR_BULLET``,
   a glyph of ``extract/data/labels.yaml``'s bullets. One glued to its first word (« »Assurer ») is split off.
+  A one-character token opening a cell, as flat as a dash (a « - » bullet read as « 0 », « : », « = »), is the
+  dash. Marks that follow a bullet or a dash opening a cell, before its first word (« - _ Néonatologie »,
+  « - __Implémentation »: the gap after the dash read as underscores), are that bullet's and are dropped.
 - **One size per page**: OCR boxes follow the ink (« une » is shorter than « Projet »), and tesseract's line
   heights vary: heights would make ordinary lines look like headings. Every word gets the page's one size
   (its median line height, in em) and a box set on its line's baseline, as a text layer's em box is.
 - **Characters**: each word becomes one ``Char`` per letter, the word's box split evenly, in tesseract's
-  reading order: the shared path then builds words, lines and cells as for any reader.
+  reading order, with a blank between two words of a line (tesseract's word breaks stand where the boxes
+  touch): the shared path then builds words, lines and cells as for any reader.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from statistics import median
 
 from extract.layout import Char, PageContent
 from extract.readers.ocr import OcrPage, OcrWord
+from extract.settings import ExtractSettings
 
 # The glyph every OCR'd bullet becomes (one of labels.yaml's bullets).
 OCR_BULLET = "•"
@@ -30,6 +36,8 @@ BULLET_TOKENS = frozenset(
 )  # fmt: skip
 # Marks a bullet glyph is read as, alone or in a run (➢ often comes as « -__ », « -_ », « _ »).
 BULLET_MARKS = frozenset("-_=~>»+*•·°¢©®<►▶➢▪■□✓✔#&§")
+# A dash opening a cell is the plan's own bullet, read as printed (labels.yaml's bullets have it).
+CELL_DASHES = frozenset({"-", "–"})
 # Marks that, glued to the start of a word, are a bullet (« »Assurer », « __Implémentation »); a single « - »
 # glued to a word is the word's own.
 GLUED_BULLETS = BULLET_MARKS - {"-"}
@@ -50,6 +58,7 @@ DESCENT_EM = 0.2
 # The font name OCR characters carry (no bold: OCR says nothing about weight).
 OCR_FONT = "OCR"
 OCR_READER = "tesseract"
+DEFAULTS = ExtractSettings()
 
 
 @dataclass
@@ -64,16 +73,21 @@ class PlacedWord:
     confidence: float
 
 
-def on_rule(word: OcrWord, page: OcrPage) -> bool:
+def on_rule(word: OcrWord, page: OcrPage, settings: ExtractSettings = DEFAULTS) -> bool:
+    """A token of rule-like marks that is a rule's debris: on a vertical rule (the rule within
+    ``RULE_TOLERANCE`` of its box), or on a horizontal one — the rule crosses its box, or the token is as flat
+    as a rule's remnant (``ocr_rule_debris_max_height``) and lies within ``RULE_TOLERANCE`` of it. A token as
+    tall as a line of text with a rule just under or over its box is the line's own text (the « : » after a
+    card code, the « / » between two names at the foot of a cell)."""
     if not word.text or any(char not in RULE_MARKS for char in word.text):
         return False
     vertical = any(
         word.x0 - RULE_TOLERANCE <= x <= word.x1 + RULE_TOLERANCE and top <= word.bottom and word.top <= bottom
         for x, top, bottom in page.v_rules
     )
+    slack = RULE_TOLERANCE if word.bottom - word.top <= settings.ocr_rule_debris_max_height else 0.0
     horizontal = any(
-        word.top - RULE_TOLERANCE <= y <= word.bottom + RULE_TOLERANCE and x0 <= word.x1 and word.x0 <= x1
-        for y, x0, x1 in page.h_rules
+        word.top - slack <= y <= word.bottom + slack and x0 <= word.x1 and word.x0 <= x1 for y, x0, x1 in page.h_rules
     )
     return vertical or horizontal
 
@@ -98,6 +112,15 @@ def bullet_token(word: OcrWord, size: float) -> bool:
     text = word.text
     marks = text in BULLET_TOKENS or (len(text) > 1 and all(char in BULLET_MARKS for char in text))
     return marks and word.x1 - word.x0 <= BULLET_MAX_WIDTH_EM * size
+
+
+def flat_dash(word: OcrWord, size: float, settings: ExtractSettings = DEFAULTS) -> bool:
+    """A one-character token as flat as a dash (``ocr_dash_max_height_em``) and no wider than a glyph."""
+    return (
+        len(word.text) == 1
+        and word.bottom - word.top <= settings.ocr_dash_max_height_em * size
+        and word.x1 - word.x0 <= BULLET_MAX_WIDTH_EM * size
+    )
 
 
 def glued_bullet(text: str) -> int:
@@ -126,22 +149,34 @@ def starts_cell(words: list[OcrWord], position: int, size: float, page: OcrPage)
     )
 
 
-def place_words(page: OcrPage) -> tuple[list[PlacedWord], float]:
+def place_words(page: OcrPage, settings: ExtractSettings = DEFAULTS) -> tuple[list[PlacedWord], float]:
     """The page's words as the layout gets them (rule debris dropped, bullets recognised, em boxes on the
     baseline), and the page's size."""
     size = page_size(page)
     lines: dict[tuple, list[OcrWord]] = defaultdict(list)
     for word in page.words:
-        if not on_rule(word, page):
+        if not on_rule(word, page, settings):
             lines[word.line].append(word)
     placed: list[PlacedWord] = []
     for words in lines.values():
         words.sort(key=lambda word: word.x0)
         bottom = baseline(words) + DESCENT_EM * size
         top = bottom - size
+        after_bullet = False  # the word before opened its cell with a bullet, and nothing has followed it yet
         for position, word in enumerate(words):
-            text = word.text
             opens = starts_cell(words, position, size, page)
+            text = "-" if opens and flat_dash(word, size, settings) else word.text
+            if after_bullet:
+                if all(char in BULLET_MARKS for char in text):
+                    continue  # more of the bullet (« - _ », « - __ »): the gap after a dash read as marks
+                glued = glued_bullet(text)
+                if glued:
+                    # « - _PrBaidada », « - __Implémentation »: the marks are the bullet's, already placed; the
+                    # box starts where the cell's text does (the marks lie under the word, not before it)
+                    placed.append(PlacedWord(text[glued:], word.x0, top, word.x1, bottom, word.confidence))
+                    after_bullet = False
+                    continue
+            after_bullet = opens and (bullet_token(word, size) or text in CELL_DASHES)
             if opens and bullet_token(word, size):
                 placed.append(PlacedWord(OCR_BULLET, word.x0, top, word.x1, bottom, word.confidence))
                 continue
@@ -167,11 +202,18 @@ def word_chars(word: PlacedWord, size: float) -> list[Char]:
     ]
 
 
-def ocr_content(page: OcrPage, image_count: int) -> tuple[PageContent, list[PlacedWord]]:
+def ocr_content(
+    page: OcrPage, image_count: int, settings: ExtractSettings = DEFAULTS
+) -> tuple[PageContent, list[PlacedWord]]:
     """The page as a ``PageContent`` (characters and the rules as edges), and its placed words (with their
     confidences, for provenance)."""
-    placed, size = place_words(page)
-    chars = [char for word in placed for char in word_chars(word, size)]
+    placed, size = place_words(page, settings)
+    chars: list[Char] = []
+    for previous, word in zip([None, *placed], placed):
+        if previous is not None and previous.top == word.top and previous.x0 < word.x0:
+            # tesseract's word break is kept where the boxes touch (« DAAG », « / », « HIS »)
+            chars.append(Char(" ", word.x0, word.top, word.x0, word.bottom, size, OCR_FONT))
+        chars += word_chars(word, size)
     content = PageContent(
         page.number, page.width, page.height, chars, list(page.h_rules), list(page.v_rules), image_count
     )
