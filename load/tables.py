@@ -34,8 +34,8 @@ from normalize.dates import card_schedule, parse_schedule_item
 from normalize.entities import split_entities
 from normalize.people import cluster_people, split_mentions
 from normalize.targets import parse_targets
-from normalize.vocabulary import fold
 from schemas.records import FOREIGN_KEYS, TABLES
+from vocabulary import fold, french
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "normalize" / "data" / "reference"
@@ -329,7 +329,7 @@ def owner_rows(cards: list[dict], aliases: list[dict]) -> list[dict]:
         folded = fold(name)
         if axis == "II":
             kind = "function"
-        elif folded.startswith(("hopital", "institut", "centre", "clinique")):
+        elif folded.startswith(tuple(french()["owners"]["establishment_words"])):
             kind = "establishment"
         else:
             kind = "directorate"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from normalize.vocabulary import alternation, french, pattern
+from vocabulary import alternation, escaped_alternation, french, pattern
 
 # A number as the plan prints money: grouped by spaces or dots (« 1.500 000,00 », « 11 367 557.28 »,
 # « 2 000 000, 00 »), or plain (« 415000.00 », « 11 »). Grouping is tried first.
@@ -54,9 +54,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     budget = vocabulary["budget"]
     number = f"(?P<number>{NUMBER})"
     currency = rf"\s*(?P<currency>{million}|{dirham})(?![A-Za-z])"
+    ranges = escaped_alternation(budget["range_words"])
     return {
         "tagged": re.compile(number + currency),
-        "range": re.compile(rf"(?P<low>{NUMBER})\s*(?:à|et|-|–)\s*(?P<high>{NUMBER}){currency}", re.IGNORECASE),
+        "range": re.compile(rf"(?P<low>{NUMBER})\s*{ranges}\s*(?P<high>{NUMBER}){currency}", re.IGNORECASE),
         "number": re.compile(number),
         "million": re.compile(million),
         "total": pattern(budget["total"]),
