@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from schemas.enums import FindingKind, values
+
 
 @dataclass(frozen=True)
 class Box:
@@ -75,11 +77,18 @@ class ListRow:
 
 @dataclass
 class Finding:
-    kind: str  # unknown_label, reader_disagreement, header_without_code, ...
-    code: str | None
+    """A data-quality issue, from any stage: the ``findings`` table's row is this and the printed page number
+    of ``page`` (``schemas.records.FindingRecord``)."""
+
+    kind: FindingKind
+    code: str | None  # the card concerned: as printed in an extraction finding, canonical once loaded
     field: str | None
     page: int | None
     message: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in values(FindingKind):
+            raise ValueError(f"finding kind {self.kind!r} is not one of schemas.enums.FindingKind")
 
 
 @dataclass

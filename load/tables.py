@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
-from extract.model import Card, Extraction, Item
+from extract.model import Card, Extraction, Finding, Item
 from load.corrections import (
     Correction,
     Outcome,
@@ -34,7 +34,7 @@ from normalize.dates import card_schedule, parse_schedule_item
 from normalize.entities import split_entities
 from normalize.people import cluster_people, split_mentions
 from normalize.targets import parse_targets
-from schemas.records import FOREIGN_KEYS, TABLES
+from schemas.records import TABLES, Keys
 from vocabulary import fold, french
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -245,7 +245,7 @@ def people_rows(cards: list[Card], printed: PrintedPages) -> tuple[list[dict], l
     return sorted(people, key=lambda row: row["person_id"]), card_people
 
 
-def entity_rows(cards: list[Card], printed: PrintedPages) -> tuple[dict[str, dict], list[dict], list[dict]]:
+def entity_rows(cards: list[Card], printed: PrintedPages) -> tuple[dict[str, dict], list[dict], list[Finding]]:
     """Entity mentions of the cards, the registry of the entities they resolve to, and the unresolved ones as
     findings."""
     card_entities, registry, findings = [], {}, []
@@ -266,13 +266,12 @@ def entity_rows(cards: list[Card], printed: PrintedPages) -> tuple[dict[str, dic
                 )
                 if reading.kind == "unresolved":
                     findings.append(
-                        finding(
+                        Finding(
                             "unresolved_entity",
                             code,
                             "entities",
                             item.page,
                             f"{code}: entity « {reading.printed} » not found in the glossary or the plan's names",
-                            printed,
                         )
                     )
                 elif reading.canonical:
@@ -359,17 +358,9 @@ def complete_entities(registry: dict[str, dict], aliases: list[dict], owners: li
     return sorted(entities.values(), key=lambda row: row["canonical"])
 
 
-def finding(
-    kind: str, code: str | None, field: str | None, page: int | None, message: str, printed: PrintedPages
-) -> dict:
-    return {
-        "kind": kind,
-        "code": code,
-        "field": field,
-        "page": page,
-        "page_label": printed.label(page),
-        "message": message,
-    }
+def finding_row(found: Finding, printed: PrintedPages) -> dict:
+    """A finding as its ``findings`` row: its fields and the page number printed on its page."""
+    return {**dataclasses.asdict(found), "page_label": printed.label(found.page)}
 
 
 # Two titles this similar (rapidfuzz ratio on folded text) name the same project.
@@ -411,7 +402,7 @@ def link_list_rows(extraction: Extraction) -> list[tuple[str | None, str]]:
 LINKED_BY = {"code": "code_and_title", "title": "title", "code_only": "code", "none": "none"}
 
 
-def list_entry_rows(extraction: Extraction, printed: PrintedPages) -> tuple[list[dict], list[dict]]:
+def list_entry_rows(extraction: Extraction, printed: PrintedPages) -> tuple[list[dict], list[Finding]]:
     rows, findings = [], []
     linked = set()
     titles = {canonical_code(card.code): card.title for card in extraction.cards}
@@ -435,73 +426,64 @@ def list_entry_rows(extraction: Extraction, printed: PrintedPages) -> tuple[list
         shown = row.code or "(no code)"
         if how == "none":
             findings.append(
-                finding(
+                Finding(
                     "list_without_card",
                     None,
                     None,
                     row.page,
                     f"list row {shown} « {row.title} » has no card of that code or title",
-                    printed,
                 )
             )
         elif how == "title" and code != card_code:
             findings.append(
-                finding(
+                Finding(
                     "list_code_differs",
                     card_code,
                     None,
                     row.page,
                     f"list row {shown} « {row.title} » is card {card_code} « {titles[card_code]} » by its title",
-                    printed,
                 )
             )
         elif how == "code_only":
             findings.append(
-                finding(
+                Finding(
                     "list_title_differs",
                     card_code,
                     None,
                     row.page,
                     f"list row {shown} titles card {card_code} « {row.title} »; the card titles it « {titles[card_code]} »",
-                    printed,
                 )
             )
     for card in extraction.cards:
         code = canonical_code(card.code)
         if code not in linked and extraction.list_rows:
             findings.append(
-                finding(
-                    "card_not_listed",
-                    code,
-                    None,
-                    card.pages[0],
-                    f"{code}: card not announced by any summary list row",
-                    printed,
+                Finding(
+                    "card_not_listed", code, None, card.pages[0], f"{code}: card not announced by any summary list row"
                 )
             )
     return rows, findings
 
 
-def card_findings(card: Card, printed: PrintedPages) -> list[dict]:
+def card_findings(card: Card) -> list[Finding]:
     code = canonical_code(card.code)
     found = []
     readings = [parse_budget_line(text) for text in texts(card, "budget", placeholders=True)]
     for reading in readings:
         for warning in reading.warnings:
-            found.append(finding("malformed_amount", code, "budget", card.pages[0], f"{code}: {warning}", printed))
+            found.append(Finding("malformed_amount", code, "budget", card.pages[0], f"{code}: {warning}"))
     totals = [reading for reading in readings if reading.kind == "total"]
     parts = [reading for reading in readings if reading.kind in ("amount", "estimate")]
     if totals and parts:
         summed = sum(reading.amount_min for reading in parts)
         if summed != totals[-1].amount_min:
             found.append(
-                finding(
+                Finding(
                     "total_mismatch",
                     code,
                     "budget",
                     card.pages[0],
                     f"{code}: Total {totals[-1].amount_min} but lines sum to {summed}",
-                    printed,
                 )
             )
     return found
@@ -558,7 +540,7 @@ def card_page(card: Card) -> int | None:
     return min(box.page for box in boxes) if boxes else None
 
 
-def readable_cards(cards: list[Card], printed: PrintedPages) -> tuple[list[Card], list[dict], list[dict]]:
+def readable_cards(cards: list[Card], printed: PrintedPages) -> tuple[list[Card], list[dict], list[Finding]]:
     """The cards whose code and rows can be read, and for each other card a ``rejected`` row and a finding
     (``unparseable_card``): one card the build cannot read never ends the build."""
     kept, rejected, findings = [], [], []
@@ -575,7 +557,7 @@ def readable_cards(cards: list[Card], printed: PrintedPages) -> tuple[list[Card]
                 card_to_budget_lines(card, printed)
                 card_to_schedule_phases(card, printed)
                 card_to_targets(card, printed)
-                card_findings(card, printed)
+                card_findings(card)
                 people_rows([card], printed)
                 entity_rows([card], printed)
                 kept.append(card)
@@ -583,11 +565,11 @@ def readable_cards(cards: list[Card], printed: PrintedPages) -> tuple[list[Card]
             except Exception as error:  # a card no rule reads: rejected with its reason, the others go on
                 reason = f"card « {card.code} » cannot be read: {type(error).__name__}: {error}"
         rejected.append(rejected_row("cards", readable_code(card.code), reason, card_record(card)))
-        findings.append(finding("unparseable_card", None, None, page, f"page {page}: {reason}", printed))
+        findings.append(Finding("unparseable_card", None, None, page, f"page {page}: {reason}"))
     return kept, rejected, findings
 
 
-def readable_list_rows(rows: list, printed: PrintedPages) -> tuple[list, list[dict], list[dict]]:
+def readable_list_rows(rows: list) -> tuple[list, list[dict], list[Finding]]:
     """The summary-list rows whose printed code is a card code (or that print none), and for each other a
     ``rejected`` row and a finding (``unparseable_list_row``)."""
     kept, rejected, findings = [], [], []
@@ -597,7 +579,7 @@ def readable_list_rows(rows: list, printed: PrintedPages) -> tuple[list, list[di
             record = {"list_heading": row.heading, "code_printed": row.code, "title": row.title, "page": row.page}
             rejected.append(rejected_row("list_entries", None, reason, record))
             message = f"page {row.page}: {reason} (« {row.title} »)"
-            findings.append(finding("unparseable_list_row", None, None, row.page, message, printed))
+            findings.append(Finding("unparseable_list_row", None, None, row.page, message))
         else:
             kept.append(row)
     return kept, rejected, findings
@@ -609,7 +591,7 @@ def extraction_to_rows(extraction: Extraction, printed: PrintedPages | None = No
     becomes a ``rejected`` row and a finding, never an error."""
     printed = printed or PrintedPages()
     cards, rejected_cards, card_problems = readable_cards(extraction.cards, printed)
-    list_rows, rejected_list_rows, list_problems = readable_list_rows(extraction.list_rows, printed)
+    list_rows, rejected_list_rows, list_problems = readable_list_rows(extraction.list_rows)
     extraction = dataclasses.replace(extraction, cards=cards, list_rows=list_rows)
     codes = {canonical_code(card.code) for card in cards}
     chapters = printed_chapters(chapter_headings(printed, section_rows(cards)))
@@ -619,12 +601,10 @@ def extraction_to_rows(extraction: Extraction, printed: PrintedPages | None = No
     aliases = entity_alias_rows()
     owners = owner_rows(card_rows, aliases)
     list_entries, list_findings = list_entry_rows(extraction, printed)
-    findings = [
-        finding(item.kind, card_code_of(item.code, codes), item.field, item.page, item.message, printed)
-        for item in extraction.findings
-    ]
+    # an extraction finding names a card by its printed code: the card's canonical code, where it is one
+    findings = [dataclasses.replace(item, code=card_code_of(item.code, codes)) for item in extraction.findings]
     findings += card_problems + list_problems
-    findings += [row for card in cards for row in card_findings(card, printed)] + entity_findings + list_findings
+    findings += [found for card in cards for found in card_findings(card)] + entity_findings + list_findings
     return {
         "entities": complete_entities(registry, aliases, owners),
         "entity_aliases": aliases,
@@ -638,7 +618,7 @@ def extraction_to_rows(extraction: Extraction, printed: PrintedPages | None = No
         "card_people": card_people,
         "card_entities": card_entities,
         "list_entries": list_entries,
-        "findings": findings,
+        "findings": [finding_row(found, printed) for found in findings],
         "rejected": rejected_cards + rejected_list_rows,
     }
 
@@ -652,10 +632,7 @@ def with_corrections(
     cards, card_outcomes = override_cards(rows["cards"], corrections)
     outcomes = item_outcomes + card_outcomes
     codes = {card["code"] for card in cards}
-    findings = [
-        finding(kind, code, field, page, message, printed)
-        for kind, code, field, page, message in correction_findings(outcomes, codes)
-    ]
+    findings = [finding_row(found, printed) for found in correction_findings(outcomes, codes)]
     return {
         **rows,
         "cards": cards,
@@ -668,11 +645,9 @@ def validate_rows(rows: Rows) -> Rows:
     """Every row through its model, in the order of ``TABLES`` (a table after those its keys point to); a row
     goes to ``rejected`` with its reason when its model refuses it, when it repeats a primary key (a duplicate
     card code), or when a foreign key names a row that is not there (a record of a rejected card)."""
-    from schemas.records import PRIMARY_KEYS
-
     valid: Rows = defaultdict(list)
     rejected = list(rows.get("rejected", []))
-    keys: dict[str, set] = defaultdict(set)
+    keys = Keys()
     for table in TABLES:
         if table == "rejected":
             continue
@@ -683,29 +658,12 @@ def validate_rows(rows: Rows) -> Rows:
                 record = model.model_validate(row)
             except ValidationError as error:
                 reason = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'record'}: {e['msg']}" for e in error.errors())
-            primary = PRIMARY_KEYS.get(table)
-            if reason is None and primary:
-                if row[primary] in keys[table]:
-                    reason = f"duplicate {table}.{primary} {row[primary]}"
             if reason is None:
-                missing = [
-                    f"{column} {row[column]} is not in {target}.{target_column}"
-                    for (source, column), (target, target_column) in FOREIGN_KEYS.items()
-                    if source == table and row[column] is not None and row[column] not in keys[target]
-                ]
-                reason = "; ".join(missing) or None
+                reason = keys.problem(table, row)
             if reason:
-                rejected.append(
-                    {
-                        "table_name": table,
-                        "code": row.get("code"),
-                        "reason": reason,
-                        "record": json.dumps(row, default=str, ensure_ascii=False),
-                    }
-                )
+                rejected.append(rejected_row(table, row.get("code"), reason, row))
             else:
                 valid[table].append(record.model_dump())
-                if primary:
-                    keys[table].add(row[primary])
+                keys.keep(table, row)
     valid["rejected"] = [TABLES["rejected"].model_validate(row).model_dump() for row in rejected]
     return {table: valid.get(table, []) for table in TABLES}

@@ -15,24 +15,16 @@ import re
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from normalize.codes import canonical_code
+from schemas.enums import BudgetCategory, BudgetFlag, BudgetKind, Comparator, ScheduleCategory
 from vocabulary import fold, labels
 
 CHAPTER_PATTERN = r"^(I\.[123]|II\.(?:[1-9]|1[0-4]))$"
 # The bullet glyphs a typist drops (dashes and ASCII marks may start an item's own text).
 DROPPED_GLYPHS = frozenset(glyph for glyph in labels()["bullets"] if not glyph.isascii() and glyph != "–")
-
-BudgetKind = Literal["amount", "estimate", "total", "text", "malformed"]
-BudgetFlag = Literal["ttc", "ht", "per_unit"]
-BudgetCategory = Literal[
-    "amount", "none", "not_stated", "committed_elsewhere", "external_funding", "malformed", "other"
-]
-ScheduleCategory = Literal["dated", "conditional", "none"]
-Comparator = Literal["=", ">", ">=", "<", "<=", "~"]
 
 
 class _Strict(BaseModel):
