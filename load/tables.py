@@ -14,7 +14,6 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from pydantic import ValidationError
-from rapidfuzz import fuzz, process
 
 from extract.model import Card, Extraction, Finding, Item
 from load.corrections import (
@@ -32,6 +31,7 @@ from normalize.amounts import card_budget, parse_budget_line
 from normalize.codes import canonical_code
 from normalize.dates import card_schedule, parse_schedule_item
 from normalize.entities import split_entities
+from normalize.links import link_list_rows, title_key
 from normalize.people import cluster_people, split_mentions
 from normalize.targets import parse_targets
 from schemas.records import TABLES, Keys
@@ -363,50 +363,12 @@ def finding_row(found: Finding, printed: PrintedPages) -> dict:
     return {**dataclasses.asdict(found), "page_label": printed.label(found.page)}
 
 
-# Two titles this similar (rapidfuzz ratio on folded text) name the same project.
-SAME_TITLE = 90.0
-
-
-def title_key(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
-
-
-def link_list_rows(extraction: Extraction) -> list[tuple[str | None, str]]:
-    """(card code, how) for each summary-list row. The plan's lists and cards disagree in places: a code
-    missing, shifted by one (the FERS list) or misprinted (« QGR 62 »), a title swapped. A row goes to the card
-    with its code and a similar title; else to a card not yet claimed whose title it prints; else to the card
-    with its code; else to none."""
-    titles = {canonical_code(card.code): title_key(card.title) for card in extraction.cards}
-    rows = extraction.list_rows
-    links: list[tuple[str | None, str] | None] = [None] * len(rows)
-    claimed: set[str] = set()
-    for index, row in enumerate(rows):
-        code = canonical_code(row.code) if row.code else None
-        if code in titles and fuzz.ratio(title_key(row.title), titles[code]) >= SAME_TITLE:
-            links[index] = (code, "code")
-            claimed.add(code)
-    for index, row in enumerate(rows):
-        if links[index] is None:
-            free = {code: title for code, title in titles.items() if code not in claimed}
-            best = process.extractOne(title_key(row.title), free, scorer=fuzz.ratio, score_cutoff=SAME_TITLE)
-            if best:
-                links[index] = (best[2], "title")
-                claimed.add(best[2])
-    for index, row in enumerate(rows):
-        code = canonical_code(row.code) if row.code else None
-        if links[index] is None:
-            links[index] = (code, "code_only") if code in titles else (None, "none")
-    return links  # type: ignore[return-value]
-
-
-LINKED_BY = {"code": "code_and_title", "title": "title", "code_only": "code", "none": "none"}
-
-
 def list_entry_rows(extraction: Extraction, printed: PrintedPages) -> tuple[list[dict], list[Finding]]:
     rows, findings = [], []
     linked = set()
     titles = {canonical_code(card.code): card.title for card in extraction.cards}
-    for index, (row, (card_code, how)) in enumerate(zip(extraction.list_rows, link_list_rows(extraction))):
+    links = link_list_rows(titles, [(row.code, row.title) for row in extraction.list_rows])
+    for index, (row, (card_code, how)) in enumerate(zip(extraction.list_rows, links)):
         code = canonical_code(row.code) if row.code else None
         linked.add(card_code)
         rows.append(
@@ -416,7 +378,7 @@ def list_entry_rows(extraction: Extraction, printed: PrintedPages) -> tuple[list
                 "code": card_code,
                 "code_printed": row.code,
                 "code_printed_canonical": code,
-                "linked_by": LINKED_BY[how],
+                "linked_by": how,
                 "title": row.title,
                 "section": row.section,
                 "page": row.page,
@@ -444,7 +406,7 @@ def list_entry_rows(extraction: Extraction, printed: PrintedPages) -> tuple[list
                     f"list row {shown} « {row.title} » is card {card_code} « {titles[card_code]} » by its title",
                 )
             )
-        elif how == "code_only":
+        elif how == "code":
             findings.append(
                 Finding(
                     "list_title_differs",
