@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from schemas.enums import FindingKind, values
+from schemas.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -73,22 +73,6 @@ class ListRow:
     section: str | None
     page: int
     boxes: list[Box]
-
-
-@dataclass
-class Finding:
-    """A data-quality issue, from any stage: the ``findings`` table's row is this and the printed page number
-    of ``page`` (``schemas.records.FindingRecord``)."""
-
-    kind: FindingKind
-    code: str | None  # the card concerned: as printed in an extraction finding, canonical once loaded
-    field: str | None
-    page: int | None
-    message: str
-
-    def __post_init__(self) -> None:
-        if self.kind not in values(FindingKind):
-            raise ValueError(f"finding kind {self.kind!r} is not one of schemas.enums.FindingKind")
 
 
 @dataclass

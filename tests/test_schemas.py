@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from extract.model import Finding
 from load.corrections import FINDING_KINDS
 from schemas import enums, golden, records
+from schemas.findings import Finding
 from schemas.records import FindingRecord, Keys
 
 ROOT = Path(__file__).resolve().parents[1]
