@@ -43,16 +43,12 @@ LIST_FIELDS = ("responsibles", "entities", "coordinators", "partners", "objectiv
 PEOPLE_FIELDS = {"responsibles": "responsible", "coordinators": "coordinator"}
 
 
-def field_items(card: Card, name: str, placeholders: bool = False) -> list[Item]:
-    """The items of a card's field, without the placeholders unless asked for, never those a correction deleted."""
+def texts(card: Card, name: str) -> list[str]:
+    """The texts of a card's field as its lists hold them: no placeholder, nothing a correction deleted."""
     return [
-        item for row in card.rows if row.field == name for item in row.items
-        if not is_deleted(item) and (placeholders or not is_placeholder(item.text))
+        item.text for row in card.rows if row.field == name for item in row.items
+        if not is_deleted(item) and not is_placeholder(item.text)
     ]  # fmt: skip
-
-
-def texts(card: Card, name: str, placeholders: bool = False) -> list[str]:
-    return [item.text for item in field_items(card, name, placeholders)]
 
 
 def owner(code_canonical: str) -> str:
