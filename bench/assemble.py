@@ -3,7 +3,7 @@
 Input: tables in page order, each ``(page, rows)``, a row a list of cell strings (None for an empty cell).
 A row whose cells, joined, read « Sous Projet CODE : title » opens a card; the row just above it, when it
 has a single non-empty cell that is not a label, is the card's section. Then every row whose first
-non-empty cell is a label of the plan's vocabulary (extract/data/labels.yaml, folded: case, accents and
+non-empty cell is a label of the plan's vocabulary (vocabulary/labels.yaml, folded: case, accents and
 punctuation ignored) is a row of the card, the other cells joined its value; a row that starts with no
 label continues the value above; a first cell that is a label only with the first cell of the row below
 takes it (« Entités » / « concernées », or « Entités - SHOP » / « concernées »); a first cell that starts with a label and goes on with
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-LABELS_YAML = Path(__file__).resolve().parents[1] / "extract" / "data" / "labels.yaml"
+LABELS_YAML = Path(__file__).resolve().parents[1] / "vocabulary" / "labels.yaml"
 HEADER = re.compile(r"^\s*Sous[\s-]*Projets?\b(?:\s+Manag[ée]rial)?\s*", re.IGNORECASE)
 
 Table = tuple[int, list[list[str | None]]]

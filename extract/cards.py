@@ -12,17 +12,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from statistics import median
-
-import yaml
 
 from extract.layout import Line, PageLayout, Segment, Word
 from extract.model import Box, Card, Finding, Item, Row
 from extract.settings import ExtractSettings
-from normalize.vocabulary import fold
+from vocabulary import fold, labels
 
-LABELS_YAML = Path(__file__).with_name("data") / "labels.yaml"
 DEFAULTS = ExtractSettings()
 CODE_PATTERN = re.compile(r"\d")
 # Longer than this, the text before « : » is a sentence, not a card code.
@@ -38,18 +34,13 @@ CHAPTER_PATTERN = re.compile(r"^\s*(I{1,3}|IV)\s*\.\s*0?(\d{1,2})\b")
 
 
 @lru_cache(maxsize=1)
-def vocabulary() -> dict:
-    return yaml.safe_load(LABELS_YAML.read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=1)
 def label_variants() -> dict[str, str]:
     """Folded printed label -> field."""
-    return {variant: name for name, variants in vocabulary()["fields"].items() for variant in variants}
+    return {variant: name for name, variants in labels()["fields"].items() for variant in variants}
 
 
 def bullet_glyphs() -> set[str]:
-    return set(vocabulary()["bullets"])
+    return set(labels()["bullets"])
 
 
 @lru_cache(maxsize=1)
@@ -142,8 +133,8 @@ class Header:
     section_start: int | None = None
 
 
-_LIST_HEADING = re.compile(vocabulary()["list_heading"])
-_HEADER = re.compile(r"^\s*sous[\s-]*projets?\s*(?:manag[ée]rial\s*)?", re.IGNORECASE)
+_LIST_HEADING = re.compile(labels()["list_heading"])
+_HEADER = re.compile(labels()["card_header"], re.IGNORECASE)
 
 
 def stream_to_headers(stream: list[StreamLine]) -> list[Header]:
@@ -875,7 +866,7 @@ def ends_on_article(text_above: str, last_word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def continuation_words() -> frozenset[str]:
-    return frozenset(vocabulary()["continuation_words"])
+    return frozenset(labels()["continuation_words"])
 
 
 def is_acronym(text: str) -> bool:

@@ -16,6 +16,7 @@ from itertools import groupby
 from statistics import median
 
 from extract.settings import ExtractSettings
+from vocabulary import escaped_alternation, labels
 
 DEFAULT_SETTINGS = ExtractSettings()
 
@@ -476,7 +477,9 @@ def page_to_layout(content: PageContent, settings: ExtractSettings) -> PageLayou
 
 
 _NUMBERS = re.compile(r"\d+")
-PAGE_NUMBER = re.compile(r"(page\s*)?#(\s*(/|sur)\s*#)?|-\s*#\s*-")
+_BEFORE, _OF = (escaped_alternation(labels()["page_number"][key]) for key in ("before", "of"))
+# A page number in a furniture key (numbers as « # », lower case): « page # », « # sur # », « - # - ».
+PAGE_NUMBER = re.compile(rf"(?:{_BEFORE}\s*)?#(?:\s*{_OF}\s*#)?|-\s*#\s*-")
 
 
 def furniture_key(text: str) -> str:

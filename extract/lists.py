@@ -22,7 +22,7 @@ from extract.cards import (
 )
 from extract.layout import Segment
 from extract.model import Box, ListRow
-from normalize.vocabulary import fold
+from vocabulary import fold
 
 # A first cell without a digit and shorter than this is the list's own header row (« Code »), not a code.
 MAX_HEADER_CELL_LENGTH = 30

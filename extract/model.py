@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from schemas.findings import Finding
+
 
 @dataclass(frozen=True)
 class Box:
@@ -71,15 +73,6 @@ class ListRow:
     section: str | None
     page: int
     boxes: list[Box]
-
-
-@dataclass
-class Finding:
-    kind: str  # unknown_label, reader_disagreement, header_without_code, ...
-    code: str | None
-    field: str | None
-    page: int | None
-    message: str
 
 
 @dataclass

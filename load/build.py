@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # What the dataset depends on besides the PDF: the code and the data it reads (labels, vocabulary, reference tables).
-CODE_FOLDERS = ("extract", "normalize", "schemas", "load")
+CODE_FOLDERS = ("extract", "normalize", "schemas", "load", "vocabulary")
 # The libraries that read the PDF: another release may read it differently.
 READING_LIBRARIES = ("pypdfium2", "pdfminer.six", "pdfplumber", "camelot-py")
 # Settings that change how a build runs or what it prints, never its data: not part of the build key.

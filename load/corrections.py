@@ -34,7 +34,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from extract.errors import PlanToDataError
-from extract.model import Card, Extraction, Item
+from extract.model import Card, Extraction, Finding, Item
 from load.printed import PrintedPages
 from normalize.codes import canonical_code
 from schemas.records import CardRecord
@@ -390,11 +390,16 @@ def correction_rows(outcomes: list[Outcome], printed: PrintedPages) -> list[dict
     ]
 
 
-def correction_findings(outcomes: list[Outcome], codes: set[str]) -> list[tuple[str, str | None, str, int | None, str]]:
-    """(kind, code, field, page, message) for every correction not applied."""
+def correction_findings(outcomes: list[Outcome], codes: set[str]) -> list[Finding]:
+    """A finding for every correction not applied."""
     return [
-        (FINDING_KINDS[outcome.status], outcome.correction.code if outcome.correction.code in codes else None,
-         outcome.correction.field, outcome.page, f"corrections line {outcome.correction.line}: {outcome.message}")
+        Finding(
+            kind=FINDING_KINDS[outcome.status],
+            code=outcome.correction.code if outcome.correction.code in codes else None,
+            field=outcome.correction.field,
+            page=outcome.page,
+            message=f"corrections line {outcome.correction.line}: {outcome.message}",
+        )
         for outcome in sorted(outcomes, key=lambda outcome: outcome.correction.line)
         if outcome.status in FINDING_KINDS
-    ]  # fmt: skip
+    ]

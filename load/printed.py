@@ -13,12 +13,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from normalize.vocabulary import fold
+from vocabulary import escaped_alternation, fold, labels
 
 # The share of the page height, at the top and at the bottom, where a page number is printed.
 BAND = 0.08
 # « 54 », « Page 54 », « 54/128 », « 54 sur 128 », « - 54 - »
-_PAGE_NUMBER = re.compile(r"(?:page\s*)?(\d{1,4})(?:\s*(?:/|sur)\s*\d{1,4})?|-\s*(\d{1,4})\s*-", re.IGNORECASE)
+_BEFORE, _OF = (escaped_alternation(labels()["page_number"][key]) for key in ("before", "of"))
+_PAGE_NUMBER = re.compile(rf"(?:{_BEFORE}\s*)?(\d{{1,4}})(?:\s*{_OF}\s*\d{{1,4}})?|-\s*(\d{{1,4}})\s*-", re.IGNORECASE)
 # A chapter number opening a line: « I.1 », « II.1. », « II.08 » (the extraction's pattern, with its text).
 _CHAPTER = re.compile(r"^\s*((I{1,3}|IV)\s*\.\s*(\d{1,2}))\.?\s+\S")
 _LEADER = re.compile(r"\.{4,}")

@@ -1,7 +1,9 @@
-"""An extraction to the dataset's rows: the normalizers read the printed items, every row keeps its page.
+"""An extraction to the dataset's rows: ``normalize.card.normalize_card`` reads each card's items once, and
+every row keeps its page.
 
-Chain: ``extraction_to_rows`` calls one ``x_to_rows`` function per table; ``validate_rows`` passes every
-row through its pydantic model and moves failures to ``rejected`` with the reason.
+Chain: ``extraction_to_rows`` reads each card (``read_card``) and turns the readings into one table's rows per
+function; ``validate_rows`` passes every row through its pydantic model and the schema's key checks and moves
+failures to ``rejected`` with the reason.
 """
 
 from __future__ import annotations
@@ -14,9 +16,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from pydantic import ValidationError
-from rapidfuzz import fuzz, process
 
-from extract.model import Card, Extraction, Item
+from extract.model import Card, Extraction, Finding, Item
 from load.corrections import (
     Correction,
     Outcome,
@@ -28,39 +29,26 @@ from load.corrections import (
     override_cards,
 )
 from load.printed import PrintedPages, chapter_headings, printed_chapters
-from normalize.amounts import card_budget, parse_budget_line
+from normalize.card import CardReadings, is_placeholder, normalize_card
 from normalize.codes import canonical_code
-from normalize.dates import card_schedule, parse_schedule_item
-from normalize.entities import split_entities
-from normalize.people import cluster_people, split_mentions
-from normalize.targets import parse_targets
-from normalize.vocabulary import fold
-from schemas.records import FOREIGN_KEYS, TABLES
+from normalize.links import link_list_rows, title_key
+from normalize.people import cluster_people
+from schemas.records import TABLES, Keys
+from vocabulary import fold, french
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "normalize" / "data" / "reference"
 Rows = dict[str, list[dict]]
-# A cell that prints only a dash, or nothing, states no value: it is kept in field_items, flagged, and is not an
-# item of the card's lists.
-PLACEHOLDERS = {"", "-", "–", "—"}
 LIST_FIELDS = ("responsibles", "entities", "coordinators", "partners", "objectives", "actions", "indicators")
 PEOPLE_FIELDS = {"responsibles": "responsible", "coordinators": "coordinator"}
 
 
-def is_placeholder(text: str) -> bool:
-    return text.strip() in PLACEHOLDERS
-
-
-def field_items(card: Card, name: str, placeholders: bool = False) -> list[Item]:
-    """The items of a card's field, without the placeholders unless asked for, never those a correction deleted."""
+def texts(card: Card, name: str) -> list[str]:
+    """The texts of a card's field as its lists hold them: no placeholder, nothing a correction deleted."""
     return [
-        item for row in card.rows if row.field == name for item in row.items
-        if not is_deleted(item) and (placeholders or not is_placeholder(item.text))
+        item.text for row in card.rows if row.field == name for item in row.items
+        if not is_deleted(item) and not is_placeholder(item.text)
     ]  # fmt: skip
-
-
-def texts(card: Card, name: str, placeholders: bool = False) -> list[str]:
-    return [item.text for item in field_items(card, name, placeholders)]
 
 
 def owner(code_canonical: str) -> str:
@@ -68,12 +56,18 @@ def owner(code_canonical: str) -> str:
     return re.split(r"[-\s]", code_canonical)[0]
 
 
-def card_to_row(card: Card, printed: PrintedPages, chapters: dict[str, str]) -> dict:
-    code = canonical_code(card.code)
-    # The category of a Budget or Calendrier cell comes from everything it prints, a lone dash included (« none »).
-    budget_readings = [parse_budget_line(text) for text in texts(card, "budget", placeholders=True)]
-    budget = card_budget(budget_readings)
-    schedule = card_schedule([parse_schedule_item(text) for text in texts(card, "schedule", placeholders=True)])
+def read_card(card: Card) -> CardReadings:
+    """Every item of the card read once (``normalize.card``), the items a correction deleted left out; a
+    placeholder (a lone dash) is read where it matters (Budget, Calendrier) and flagged in ``field_items``."""
+    items: dict[str, list[Item]] = defaultdict(list)
+    for row in card.rows:
+        if row.field:
+            items[row.field] += [item for item in row.items if not is_deleted(item)]
+    return normalize_card(card.code, items, card.pages[0])
+
+
+def card_to_row(card: Card, readings: CardReadings, printed: PrintedPages, chapters: dict[str, str]) -> dict:
+    code, budget, schedule = readings.code, readings.budget, readings.schedule
     pages = card.pages
     chapter = card.chapter
     row = {
@@ -103,9 +97,8 @@ def card_to_row(card: Card, printed: PrintedPages, chapters: dict[str, str]) -> 
     return row
 
 
-def card_to_field_items(card: Card, printed: PrintedPages) -> list[dict]:
+def card_to_field_items(card: Card, code: str, printed: PrintedPages) -> list[dict]:
     rows = []
-    code = canonical_code(card.code)
     own = [("header", "Sous Projet", card.header)] + ([("section", "", card.section_item)] if card.section_item else [])
     for name, label, item in own:
         rows += item_rows(code, name, label, 0, item, printed)
@@ -141,101 +134,88 @@ def item_rows(code: str, name: str, label: str, index: int, item: Item, printed:
     ]
 
 
-def card_to_budget_lines(card: Card, printed: PrintedPages) -> list[dict]:
+def card_to_budget_lines(readings: CardReadings, printed: PrintedPages) -> list[dict]:
     """Every printed Budget item, a lone dash included (read as text: it is what makes the category « none »)."""
-    code = canonical_code(card.code)
-    rows = []
-    for index, item in enumerate(field_items(card, "budget", placeholders=True)):
-        reading = parse_budget_line(item.text)
-        rows.append(
-            {
-                "code": code,
-                "line_index": index,
-                "text": item.text,
-                "amount_min_mad": reading.amount_min,
-                "amount_max_mad": reading.amount_max,
-                "kind": reading.kind,
-                "flags": list(reading.flags),
-                "rule": reading.rule,
-                "page": item.page,
-                "page_label": printed.label(item.page),
-            }  # fmt: skip
-        )
-    return rows
+    return [
+        {
+            "code": readings.code,
+            "line_index": line.index,
+            "text": line.item.text,
+            "amount_min_mad": line.value.amount_min,
+            "amount_max_mad": line.value.amount_max,
+            "kind": line.value.kind,
+            "flags": list(line.value.flags),
+            "rule": line.value.rule,
+            "page": line.item.page,
+            "page_label": printed.label(line.item.page),
+        }  # fmt: skip
+        for line in readings.budget_lines
+    ]
 
 
-def card_to_schedule_phases(card: Card, printed: PrintedPages) -> list[dict]:
-    code = canonical_code(card.code)
-    rows = []
-    for index, item in enumerate(field_items(card, "schedule", placeholders=True)):
-        reading = parse_schedule_item(item.text)
-        rows.append(
-            {
-                "code": code,
-                "phase_index": index,
-                "text": item.text,
-                "label": reading.label,
-                "start_date": reading.start,
-                "end_date": reading.end,
-                "rule": reading.rule,
-                "page": item.page,
-                "page_label": printed.label(item.page),
-            }  # fmt: skip
-        )
-    return rows
+def card_to_schedule_phases(readings: CardReadings, printed: PrintedPages) -> list[dict]:
+    return [
+        {
+            "code": readings.code,
+            "phase_index": phase.index,
+            "text": phase.item.text,
+            "label": phase.value.label,
+            "start_date": phase.value.start,
+            "end_date": phase.value.end,
+            "rule": phase.value.rule,
+            "page": phase.item.page,
+            "page_label": printed.label(phase.item.page),
+        }  # fmt: skip
+        for phase in readings.schedule_phases
+    ]
 
 
-def card_to_targets(card: Card, printed: PrintedPages) -> list[dict]:
-    code = canonical_code(card.code)
-    rows = []
-    for name in ("indicators", "values"):
-        for index, item in enumerate(field_items(card, name)):
-            for reading in parse_targets(item.text):
-                rows.append(
-                    {
-                        "code": code,
-                        "item_index": index,
-                        "field": name,
-                        "text": reading.text,
-                        "value": reading.value,
-                        "min": reading.min,
-                        "max": reading.max,
-                        "unit": reading.unit,
-                        "comparator": reading.comparator,
-                        "year": reading.year,
-                        "rule": reading.rule,
-                        "page": item.page,
-                        "page_label": printed.label(item.page),
-                    }  # fmt: skip
-                )
-    return rows
+def card_to_targets(readings: CardReadings, printed: PrintedPages) -> list[dict]:
+    return [
+        {
+            "code": readings.code,
+            "item_index": target.index,
+            "field": target.field,
+            "text": target.value.text,
+            "value": target.value.value,
+            "min": target.value.min,
+            "max": target.value.max,
+            "unit": target.value.unit,
+            "comparator": target.value.comparator,
+            "year": target.value.year,
+            "rule": target.value.rule,
+            "page": target.item.page,
+            "page_label": printed.label(target.item.page),
+        }  # fmt: skip
+        for target in readings.targets
+    ]
 
 
-def people_rows(cards: list[Card], printed: PrintedPages) -> tuple[list[dict], list[dict]]:
-    mentions = []
-    for card in cards:
-        code = canonical_code(card.code)
-        for name, role in PEOPLE_FIELDS.items():
-            for index, item in enumerate(field_items(card, name)):
-                for mention in split_mentions(item.text):
-                    mentions.append((code, role, f"{code}/{name}/{index}", item.page, mention))
-    persons = [(cell, mention.name) for _, _, cell, _, mention in mentions if mention.kind == "person" and mention.name]
+def people_rows(cards: list[CardReadings], printed: PrintedPages) -> tuple[list[dict], list[dict]]:
+    """The persons the cards name, clustered across spellings, and every mention of a person or a role."""
+    mentions = [(readings.code, mention) for readings in cards for mention in readings.mentions]
+    persons = [
+        (f"{code}/{mention.field}/{mention.index}", mention.value.name)
+        for code, mention in mentions
+        if mention.value.kind == "person" and mention.value.name
+    ]
     registry, matches = cluster_people([name for _, name in persons], cells=[cell for cell, _ in persons])
     match_of = iter(matches)
     card_people = []
-    for code, role, _, page, mention in mentions:
-        match = next(match_of) if mention.kind == "person" and mention.name else None
+    for code, mention in mentions:
+        person = mention.value
+        match = next(match_of) if person.kind == "person" and person.name else None
         card_people.append(
             {
                 "code": code,
-                "role": role,
-                "printed": mention.printed,
-                "title": mention.title,
-                "kind": mention.kind,
+                "role": PEOPLE_FIELDS[mention.field],
+                "printed": person.printed,
+                "title": person.title,
+                "kind": person.kind,
                 "person_id": match.person_id if match else None,
                 "score": round(match.score, 2) if match else None,
-                "page": page,
-                "page_label": printed.label(page),
+                "page": mention.item.page,
+                "page_label": printed.label(mention.item.page),
             }  # fmt: skip
         )
     people = [
@@ -245,41 +225,28 @@ def people_rows(cards: list[Card], printed: PrintedPages) -> tuple[list[dict], l
     return sorted(people, key=lambda row: row["person_id"]), card_people
 
 
-def entity_rows(cards: list[Card], printed: PrintedPages) -> tuple[dict[str, dict], list[dict], list[dict]]:
-    """Entity mentions of the cards, the registry of the entities they resolve to, and the unresolved ones as
-    findings."""
-    card_entities, registry, findings = [], {}, []
-    for card in cards:
-        code = canonical_code(card.code)
-        for item in field_items(card, "entities"):
-            for reading in split_entities(item.text):
-                card_entities.append(
-                    {
-                        "code": code,
-                        "printed": reading.printed,
-                        "canonical": reading.canonical,
-                        "kind": reading.kind,
-                        "rule": reading.rule,
-                        "page": item.page,
-                        "page_label": printed.label(item.page),
-                    }  # fmt: skip
+def entity_rows(cards: list[CardReadings], printed: PrintedPages) -> tuple[dict[str, dict], list[dict]]:
+    """Entity mentions of the cards, and the registry of the entities they resolve to."""
+    card_entities, registry = [], {}
+    for readings in cards:
+        for entity in readings.entities:
+            reading = entity.value
+            card_entities.append(
+                {
+                    "code": readings.code,
+                    "printed": reading.printed,
+                    "canonical": reading.canonical,
+                    "kind": reading.kind,
+                    "rule": reading.rule,
+                    "page": entity.item.page,
+                    "page_label": printed.label(entity.item.page),
+                }  # fmt: skip
+            )
+            if reading.kind != "unresolved" and reading.canonical:
+                registry.setdefault(
+                    reading.canonical, {"canonical": reading.canonical, "name": reading.name, "kind": reading.kind}
                 )
-                if reading.kind == "unresolved":
-                    findings.append(
-                        finding(
-                            "unresolved_entity",
-                            code,
-                            "entities",
-                            item.page,
-                            f"{code}: entity « {reading.printed} » not found in the glossary or the plan's names",
-                            printed,
-                        )
-                    )
-                elif reading.canonical:
-                    registry.setdefault(
-                        reading.canonical, {"canonical": reading.canonical, "name": reading.name, "kind": reading.kind}
-                    )
-    return registry, card_entities, findings
+    return registry, card_entities
 
 
 def reference_rows(name: str) -> list[dict]:
@@ -329,7 +296,7 @@ def owner_rows(cards: list[dict], aliases: list[dict]) -> list[dict]:
         folded = fold(name)
         if axis == "II":
             kind = "function"
-        elif folded.startswith(("hopital", "institut", "centre", "clinique")):
+        elif folded.startswith(tuple(french()["owners"]["establishment_words"])):
             kind = "establishment"
         else:
             kind = "directorate"
@@ -359,63 +326,17 @@ def complete_entities(registry: dict[str, dict], aliases: list[dict], owners: li
     return sorted(entities.values(), key=lambda row: row["canonical"])
 
 
-def finding(
-    kind: str, code: str | None, field: str | None, page: int | None, message: str, printed: PrintedPages
-) -> dict:
-    return {
-        "kind": kind,
-        "code": code,
-        "field": field,
-        "page": page,
-        "page_label": printed.label(page),
-        "message": message,
-    }
+def finding_row(found: Finding, printed: PrintedPages) -> dict:
+    """A finding as its ``findings`` row: its fields and the page number printed on its page."""
+    return {**dataclasses.asdict(found), "page_label": printed.label(found.page)}
 
 
-# Two titles this similar (rapidfuzz ratio on folded text) name the same project.
-SAME_TITLE = 90.0
-
-
-def title_key(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
-
-
-def link_list_rows(extraction: Extraction) -> list[tuple[str | None, str]]:
-    """(card code, how) for each summary-list row. The plan's lists and cards disagree in places: a code
-    missing, shifted by one (the FERS list) or misprinted (« QGR 62 »), a title swapped. A row goes to the card
-    with its code and a similar title; else to a card not yet claimed whose title it prints; else to the card
-    with its code; else to none."""
-    titles = {canonical_code(card.code): title_key(card.title) for card in extraction.cards}
-    rows = extraction.list_rows
-    links: list[tuple[str | None, str] | None] = [None] * len(rows)
-    claimed: set[str] = set()
-    for index, row in enumerate(rows):
-        code = canonical_code(row.code) if row.code else None
-        if code in titles and fuzz.ratio(title_key(row.title), titles[code]) >= SAME_TITLE:
-            links[index] = (code, "code")
-            claimed.add(code)
-    for index, row in enumerate(rows):
-        if links[index] is None:
-            free = {code: title for code, title in titles.items() if code not in claimed}
-            best = process.extractOne(title_key(row.title), free, scorer=fuzz.ratio, score_cutoff=SAME_TITLE)
-            if best:
-                links[index] = (best[2], "title")
-                claimed.add(best[2])
-    for index, row in enumerate(rows):
-        code = canonical_code(row.code) if row.code else None
-        if links[index] is None:
-            links[index] = (code, "code_only") if code in titles else (None, "none")
-    return links  # type: ignore[return-value]
-
-
-LINKED_BY = {"code": "code_and_title", "title": "title", "code_only": "code", "none": "none"}
-
-
-def list_entry_rows(extraction: Extraction, printed: PrintedPages) -> tuple[list[dict], list[dict]]:
+def list_entry_rows(extraction: Extraction, printed: PrintedPages) -> tuple[list[dict], list[Finding]]:
     rows, findings = [], []
     linked = set()
     titles = {canonical_code(card.code): card.title for card in extraction.cards}
-    for index, (row, (card_code, how)) in enumerate(zip(extraction.list_rows, link_list_rows(extraction))):
+    links = link_list_rows(titles, [(row.code, row.title) for row in extraction.list_rows])
+    for index, (row, (card_code, how)) in enumerate(zip(extraction.list_rows, links)):
         code = canonical_code(row.code) if row.code else None
         linked.add(card_code)
         rows.append(
@@ -425,7 +346,7 @@ def list_entry_rows(extraction: Extraction, printed: PrintedPages) -> tuple[list
                 "code": card_code,
                 "code_printed": row.code,
                 "code_printed_canonical": code,
-                "linked_by": LINKED_BY[how],
+                "linked_by": how,
                 "title": row.title,
                 "section": row.section,
                 "page": row.page,
@@ -435,76 +356,43 @@ def list_entry_rows(extraction: Extraction, printed: PrintedPages) -> tuple[list
         shown = row.code or "(no code)"
         if how == "none":
             findings.append(
-                finding(
+                Finding(
                     "list_without_card",
                     None,
                     None,
                     row.page,
                     f"list row {shown} « {row.title} » has no card of that code or title",
-                    printed,
                 )
             )
         elif how == "title" and code != card_code:
             findings.append(
-                finding(
+                Finding(
                     "list_code_differs",
                     card_code,
                     None,
                     row.page,
                     f"list row {shown} « {row.title} » is card {card_code} « {titles[card_code]} » by its title",
-                    printed,
                 )
             )
-        elif how == "code_only":
+        elif how == "code":
             findings.append(
-                finding(
+                Finding(
                     "list_title_differs",
                     card_code,
                     None,
                     row.page,
                     f"list row {shown} titles card {card_code} « {row.title} »; the card titles it « {titles[card_code]} »",
-                    printed,
                 )
             )
     for card in extraction.cards:
         code = canonical_code(card.code)
         if code not in linked and extraction.list_rows:
             findings.append(
-                finding(
-                    "card_not_listed",
-                    code,
-                    None,
-                    card.pages[0],
-                    f"{code}: card not announced by any summary list row",
-                    printed,
+                Finding(
+                    "card_not_listed", code, None, card.pages[0], f"{code}: card not announced by any summary list row"
                 )
             )
     return rows, findings
-
-
-def card_findings(card: Card, printed: PrintedPages) -> list[dict]:
-    code = canonical_code(card.code)
-    found = []
-    readings = [parse_budget_line(text) for text in texts(card, "budget", placeholders=True)]
-    for reading in readings:
-        for warning in reading.warnings:
-            found.append(finding("malformed_amount", code, "budget", card.pages[0], f"{code}: {warning}", printed))
-    totals = [reading for reading in readings if reading.kind == "total"]
-    parts = [reading for reading in readings if reading.kind in ("amount", "estimate")]
-    if totals and parts:
-        summed = sum(reading.amount_min for reading in parts)
-        if summed != totals[-1].amount_min:
-            found.append(
-                finding(
-                    "total_mismatch",
-                    code,
-                    "budget",
-                    card.pages[0],
-                    f"{code}: Total {totals[-1].amount_min} but lines sum to {summed}",
-                    printed,
-                )
-            )
-    return found
 
 
 def card_code_of(printed: str | None, codes: set[str]) -> str | None:
@@ -558,9 +446,11 @@ def card_page(card: Card) -> int | None:
     return min(box.page for box in boxes) if boxes else None
 
 
-def readable_cards(cards: list[Card], printed: PrintedPages) -> tuple[list[Card], list[dict], list[dict]]:
-    """The cards whose code and rows can be read, and for each other card a ``rejected`` row and a finding
-    (``unparseable_card``): one card the build cannot read never ends the build."""
+def readable_cards(
+    cards: list[Card], printed: PrintedPages
+) -> tuple[list[tuple[Card, CardReadings]], list[dict], list[Finding]]:
+    """The cards whose code and rows can be read, each with its readings, and for each other card a ``rejected``
+    row and a finding (``unparseable_card``): one card the build cannot read never ends the build."""
     kept, rejected, findings = [], [], []
     for card in cards:
         page = card_page(card)
@@ -570,24 +460,24 @@ def readable_cards(cards: list[Card], printed: PrintedPages) -> tuple[list[Card]
             reason = f"card « {card.code} » has items without a position on the page"
         else:
             try:
-                card_to_row(card, printed, {})
-                card_to_field_items(card, printed)
-                card_to_budget_lines(card, printed)
-                card_to_schedule_phases(card, printed)
-                card_to_targets(card, printed)
-                card_findings(card, printed)
-                people_rows([card], printed)
-                entity_rows([card], printed)
-                kept.append(card)
+                readings = read_card(card)
+                card_to_row(card, readings, printed, {})
+                card_to_field_items(card, readings.code, printed)
+                card_to_budget_lines(readings, printed)
+                card_to_schedule_phases(readings, printed)
+                card_to_targets(readings, printed)
+                people_rows([readings], printed)
+                entity_rows([readings], printed)
+                kept.append((card, readings))
                 continue
             except Exception as error:  # a card no rule reads: rejected with its reason, the others go on
                 reason = f"card « {card.code} » cannot be read: {type(error).__name__}: {error}"
         rejected.append(rejected_row("cards", readable_code(card.code), reason, card_record(card)))
-        findings.append(finding("unparseable_card", None, None, page, f"page {page}: {reason}", printed))
+        findings.append(Finding("unparseable_card", None, None, page, f"page {page}: {reason}"))
     return kept, rejected, findings
 
 
-def readable_list_rows(rows: list, printed: PrintedPages) -> tuple[list, list[dict], list[dict]]:
+def readable_list_rows(rows: list) -> tuple[list, list[dict], list[Finding]]:
     """The summary-list rows whose printed code is a card code (or that print none), and for each other a
     ``rejected`` row and a finding (``unparseable_list_row``)."""
     kept, rejected, findings = [], [], []
@@ -597,7 +487,7 @@ def readable_list_rows(rows: list, printed: PrintedPages) -> tuple[list, list[di
             record = {"list_heading": row.heading, "code_printed": row.code, "title": row.title, "page": row.page}
             rejected.append(rejected_row("list_entries", None, reason, record))
             message = f"page {row.page}: {reason} (« {row.title} »)"
-            findings.append(finding("unparseable_list_row", None, None, row.page, message, printed))
+            findings.append(Finding("unparseable_list_row", None, None, row.page, message))
         else:
             kept.append(row)
     return kept, rejected, findings
@@ -608,37 +498,41 @@ def extraction_to_rows(extraction: Extraction, printed: PrintedPages | None = No
     it, the printed page numbers and chapter numbers are null. A card or summary-list row that cannot be read
     becomes a ``rejected`` row and a finding, never an error."""
     printed = printed or PrintedPages()
-    cards, rejected_cards, card_problems = readable_cards(extraction.cards, printed)
-    list_rows, rejected_list_rows, list_problems = readable_list_rows(extraction.list_rows, printed)
+    kept, rejected_cards, card_problems = readable_cards(extraction.cards, printed)
+    cards, readings = [card for card, _ in kept], [card_readings for _, card_readings in kept]
+    list_rows, rejected_list_rows, list_problems = readable_list_rows(extraction.list_rows)
     extraction = dataclasses.replace(extraction, cards=cards, list_rows=list_rows)
-    codes = {canonical_code(card.code) for card in cards}
+    codes = {card_readings.code for card_readings in readings}
     chapters = printed_chapters(chapter_headings(printed, section_rows(cards)))
-    card_rows = [card_to_row(card, printed, chapters) for card in cards]
-    people, card_people = people_rows(cards, printed)
-    registry, card_entities, entity_findings = entity_rows(cards, printed)
+    card_rows = [card_to_row(card, card_readings, printed, chapters) for card, card_readings in kept]
+    people, card_people = people_rows(readings, printed)
+    registry, card_entities = entity_rows(readings, printed)
     aliases = entity_alias_rows()
     owners = owner_rows(card_rows, aliases)
     list_entries, list_findings = list_entry_rows(extraction, printed)
-    findings = [
-        finding(item.kind, card_code_of(item.code, codes), item.field, item.page, item.message, printed)
-        for item in extraction.findings
-    ]
+    # an extraction finding names a card by its printed code: the card's canonical code, where it is one
+    findings = [dataclasses.replace(item, code=card_code_of(item.code, codes)) for item in extraction.findings]
     findings += card_problems + list_problems
-    findings += [row for card in cards for row in card_findings(card, printed)] + entity_findings + list_findings
+    findings += [found for card_readings in readings for found in card_readings.budget_findings]
+    findings += [found for card_readings in readings for found in card_readings.entity_findings] + list_findings
     return {
         "entities": complete_entities(registry, aliases, owners),
         "entity_aliases": aliases,
         "owners": owners,
         "people": people,
         "cards": card_rows,
-        "field_items": [row for card in cards for row in card_to_field_items(card, printed)],
-        "budget_lines": [row for card in cards for row in card_to_budget_lines(card, printed)],
-        "schedule_phases": [row for card in cards for row in card_to_schedule_phases(card, printed)],
-        "indicator_targets": [row for card in cards for row in card_to_targets(card, printed)],
+        "field_items": [
+            row for card, card_readings in kept for row in card_to_field_items(card, card_readings.code, printed)
+        ],
+        "budget_lines": [row for card_readings in readings for row in card_to_budget_lines(card_readings, printed)],
+        "schedule_phases": [
+            row for card_readings in readings for row in card_to_schedule_phases(card_readings, printed)
+        ],
+        "indicator_targets": [row for card_readings in readings for row in card_to_targets(card_readings, printed)],
         "card_people": card_people,
         "card_entities": card_entities,
         "list_entries": list_entries,
-        "findings": findings,
+        "findings": [finding_row(found, printed) for found in findings],
         "rejected": rejected_cards + rejected_list_rows,
     }
 
@@ -652,10 +546,7 @@ def with_corrections(
     cards, card_outcomes = override_cards(rows["cards"], corrections)
     outcomes = item_outcomes + card_outcomes
     codes = {card["code"] for card in cards}
-    findings = [
-        finding(kind, code, field, page, message, printed)
-        for kind, code, field, page, message in correction_findings(outcomes, codes)
-    ]
+    findings = [finding_row(found, printed) for found in correction_findings(outcomes, codes)]
     return {
         **rows,
         "cards": cards,
@@ -668,11 +559,9 @@ def validate_rows(rows: Rows) -> Rows:
     """Every row through its model, in the order of ``TABLES`` (a table after those its keys point to); a row
     goes to ``rejected`` with its reason when its model refuses it, when it repeats a primary key (a duplicate
     card code), or when a foreign key names a row that is not there (a record of a rejected card)."""
-    from schemas.records import PRIMARY_KEYS
-
     valid: Rows = defaultdict(list)
     rejected = list(rows.get("rejected", []))
-    keys: dict[str, set] = defaultdict(set)
+    keys = Keys()
     for table in TABLES:
         if table == "rejected":
             continue
@@ -683,29 +572,12 @@ def validate_rows(rows: Rows) -> Rows:
                 record = model.model_validate(row)
             except ValidationError as error:
                 reason = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'record'}: {e['msg']}" for e in error.errors())
-            primary = PRIMARY_KEYS.get(table)
-            if reason is None and primary:
-                if row[primary] in keys[table]:
-                    reason = f"duplicate {table}.{primary} {row[primary]}"
             if reason is None:
-                missing = [
-                    f"{column} {row[column]} is not in {target}.{target_column}"
-                    for (source, column), (target, target_column) in FOREIGN_KEYS.items()
-                    if source == table and row[column] is not None and row[column] not in keys[target]
-                ]
-                reason = "; ".join(missing) or None
+                reason = keys.problem(table, row)
             if reason:
-                rejected.append(
-                    {
-                        "table_name": table,
-                        "code": row.get("code"),
-                        "reason": reason,
-                        "record": json.dumps(row, default=str, ensure_ascii=False),
-                    }
-                )
+                rejected.append(rejected_row(table, row.get("code"), reason, row))
             else:
                 valid[table].append(record.model_dump())
-                if primary:
-                    keys[table].add(row[primary])
+                keys.keep(table, row)
     valid["rejected"] = [TABLES["rejected"].model_validate(row).model_dump() for row in rejected]
     return {table: valid.get(table, []) for table in TABLES}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from normalize.vocabulary import alternation, french, pattern
+from vocabulary import alternation, escaped_alternation, french, pattern
 
 # A number as the plan prints money: grouped by spaces or dots (« 1.500 000,00 », « 11 367 557.28 »,
 # « 2 000 000, 00 »), or plain (« 415000.00 », « 11 »). Grouping is tried first.
@@ -54,9 +54,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     budget = vocabulary["budget"]
     number = f"(?P<number>{NUMBER})"
     currency = rf"\s*(?P<currency>{million}|{dirham})(?![A-Za-z])"
+    ranges = escaped_alternation(budget["range_words"])
     return {
         "tagged": re.compile(number + currency),
-        "range": re.compile(rf"(?P<low>{NUMBER})\s*(?:à|et|-|–)\s*(?P<high>{NUMBER}){currency}", re.IGNORECASE),
+        "range": re.compile(rf"(?P<low>{NUMBER})\s*{ranges}\s*(?P<high>{NUMBER}){currency}", re.IGNORECASE),
         "number": re.compile(number),
         "million": re.compile(million),
         "total": pattern(budget["total"]),
@@ -193,10 +194,9 @@ def parse_budget_line(text: str) -> BudgetReading:
 
 def card_budget(readings: list[BudgetReading]) -> CardBudget:
     """A card's total: its printed Total line, else the sum of its amount lines; else a category from its text."""
-    totals = [reading for reading in readings if reading.kind == "total"]
+    totals, parts = total_and_parts(readings)
     if totals:
         return CardBudget(totals[-1].amount_min, totals[-1].amount_max, "amount", "printed total")
-    parts = [reading for reading in readings if reading.kind in ("amount", "estimate")]
     if parts:
         low = sum((reading.amount_min for reading in parts), Decimal(0))
         high = sum((reading.amount_max for reading in parts), Decimal(0))
@@ -204,6 +204,13 @@ def card_budget(readings: list[BudgetReading]) -> CardBudget:
     if any(reading.kind == "malformed" for reading in readings):
         return CardBudget(None, None, "malformed", "only malformed amounts")
     return CardBudget(None, None, budget_category(" ".join(reading.text for reading in readings)), "category from text")
+
+
+def total_and_parts(readings: list[BudgetReading]) -> tuple[list[BudgetReading], list[BudgetReading]]:
+    """A card's Total lines, and the lines that add up to a total (amounts and estimates)."""
+    totals = [reading for reading in readings if reading.kind == "total"]
+    parts = [reading for reading in readings if reading.kind in ("amount", "estimate")]
+    return totals, parts
 
 
 def budget_category(text: str) -> str:

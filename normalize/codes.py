@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 
-_MANAGERIAL = re.compile(r"\bmanag[ée]rial\b", re.IGNORECASE)
+from vocabulary import labels
+
+_MANAGERIAL = re.compile(labels()["code_qualifier"], re.IGNORECASE)
 _YEAR_CODE = re.compile(r"^(?P<body>.+?)\s*-\s*(?P<year>\d{2})$")
 _FUNCTION_CODE = re.compile(r"^(?P<prefix>[A-Z]+)\s*-?\s*(?P<number>\d{1,3})$")
 # An establishment prefix glued to the next part by a space (« HMSRO M1 ») or a hyphen.

@@ -5,7 +5,7 @@
 
 A day-month-year is that day; a month alone is its first day as a start and its last as an end; a year
 alone is the whole year; a year printed once at the end of a range applies to the points before it.
-Month names and the ordinal « er » come from normalize/data/fr.yaml. Text with no date is conditional.
+Month names and the ordinal « er » come from vocabulary/fr.yaml. Text with no date is conditional.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from normalize.vocabulary import fold, french
+from vocabulary import fold, french
 
 
 @dataclass(frozen=True)

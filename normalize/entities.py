@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from normalize.vocabulary import fold, french, glossary
+from normalize.reference import glossary
+from vocabulary import escaped_alternation, fold, french
 
 ALIASES = Path(__file__).with_name("data") / "reference" / "entity_aliases.csv"
 
@@ -61,7 +62,7 @@ def _split(cell: str) -> list[str]:
         if not part:
             continue
         # « Neurologie B et Neurologie A », « Services de Neurologie A et B »
-        pieces = re.split(r"\s+et\s+", part)
+        pieces = re.split(rf"\s+{escaped_alternation(french()['entities']['joiners'])}\s+", part)
         if len(pieces) > 1 and all(piece in aliases() for piece in pieces):
             fragments.extend(pieces)  # « DIVISIONS et EH »
         elif len(pieces) > 1 and all(

@@ -18,7 +18,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from normalize.vocabulary import fold, french, glossary
+from normalize.reference import glossary
+from vocabulary import escaped_alternation, fold, french
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ def _fragments(cell: str) -> list[tuple[str, str]]:
     """(separator before, fragment) split outside parentheses on « , », « ; », « / », a spaced dash, a dash
     before a title (« Dr Diani Safaa- Pr Marc ») and « et » before a title or after a plural one."""
     titles = "|".join(re.escape(title) for title in _vocabulary()["titles"])
-    separator_pattern = re.compile(rf"\s*[,;/]\s*(?=\S)|\s+[-–]\s+|\s*[-–]\s*(?=(?:{titles})\s)|\s+et\s+")
+    joiners = escaped_alternation(_vocabulary()["joiners"])
+    separator_pattern = re.compile(rf"\s*[,;/]\s*(?=\S)|\s+[-–]\s+|\s*[-–]\s*(?=(?:{titles})\s)|\s+{joiners}\s+")
     parts: list[tuple[str, str]] = []
     depth, current, before, index = 0, "", "", 0
     while index < len(cell):
@@ -87,7 +89,10 @@ def _fragments(cell: str) -> list[tuple[str, str]]:
         depth += char == "("
         depth -= char == ")" and depth > 0
         separator = separator_pattern.match(cell, index) if depth == 0 else None
-        if separator and (separator.group(0).strip() != "et" or _after_et_is_a_mention(cell, current, separator.end())):
+        if separator and (
+            separator.group(0).strip() not in _vocabulary()["joiners"]
+            or _after_et_is_a_mention(cell, current, separator.end())
+        ):
             parts.append((before, current))
             before, current = separator.group(0), ""
             index = separator.end()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from normalize.vocabulary import french
+from vocabulary import french
 
 YEAR = re.compile(r"^20[2-3]\d$")
 

@@ -15,23 +15,16 @@ import re
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from normalize.codes import canonical_code
-from normalize.vocabulary import fold
+from schemas.enums import BudgetCategory, BudgetFlag, BudgetKind, Comparator, ScheduleCategory
+from vocabulary import fold, labels
 
 CHAPTER_PATTERN = r"^(I\.[123]|II\.(?:[1-9]|1[0-4]))$"
-BULLET_GLYPHS = ("-", "•", "➢", "", "ı", "", "_", "–")
-
-BudgetKind = Literal["amount", "estimate", "total", "text", "malformed"]
-BudgetFlag = Literal["ttc", "ht", "per_unit"]
-BudgetCategory = Literal[
-    "amount", "none", "not_stated", "committed_elsewhere", "external_funding", "malformed", "other"
-]
-ScheduleCategory = Literal["dated", "conditional", "none"]
-Comparator = Literal["=", ">", ">=", "<", "<=", "~"]
+# The bullet glyphs a typist drops (dashes and ASCII marks may start an item's own text).
+DROPPED_GLYPHS = frozenset(glyph for glyph in labels()["bullets"] if not glyph.isascii() and glyph != "–")
 
 
 class _Strict(BaseModel):
@@ -62,7 +55,7 @@ class GoldenRow(_Strict):
             _check_printed_text(item)
             # A bullet glyph is dropped when typed; an item may still start with « - » when
             # the plan prints a lone dash as the whole value (Budget « - »).
-            if item != "-" and item[0] in "•➢ı" and item[1:2] == " ":
+            if item != "-" and item[0] in DROPPED_GLYPHS and item[1:2] == " ":
                 raise ValueError(f"bullet glyph left at the start of an item: {item!r}")
         return items
 

@@ -1,25 +1,44 @@
 """The dataset's tables: one pydantic model per table, every record validated before it is written.
 
-Column checks live here and only here: types, ranges, allowed values. ``TABLES`` names each table's model;
-the writer derives the DuckDB and Parquet column types from the models. This module is also the dataset's
-one documentation source: each model's docstring is its table's comment and each field's ``description`` its
+The dataset's checks live here and only here: types, ranges, allowed values (the aliases of ``schemas/enums.py``),
+and the keys (``PRIMARY_KEYS`` and ``FOREIGN_KEYS``, checked row by row by ``Keys``). ``TABLES`` names each
+table's model; the writer derives the DuckDB and Parquet column types from the models. This module is also the
+dataset's one documentation source: each model's docstring is its table's comment and each field's ``description`` its
 column's comment, in DuckDB (``COMMENT ON``), in the workbook's first sheet and in the README's tables
-(generated from here by ``python -m load.docs``, checked by ``tests/test_docs.py``). ``KEYS`` declares the
-primary and foreign keys.
+(generated from here by ``python -m load.docs``, checked by ``tests/test_docs.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-FieldName = Literal[
-    "section", "header", "responsibles", "entities", "coordinators", "partners", "objectives", "actions",
-    "indicators", "values", "budget", "schedule", "unknown",
-]  # fmt: skip
+from schemas.enums import (
+    AliasKind,
+    Axis,
+    BudgetCategory,
+    BudgetFlag,
+    BudgetKind,
+    Comparator,
+    CorrectionStatus,
+    EntityKind,
+    FieldName,
+    FindingKind,
+    ItemFlag,
+    LinkedBy,
+    MentionEntityKind,
+    MentionKind,
+    OwnerKind,
+    PersonRole,
+    ScheduleCategory,
+    TargetField,
+)
+
 Money = Decimal
 
 CODE = "the card's canonical code (« Card codes »); joins `cards.code`"
@@ -39,8 +58,8 @@ class OwnerRecord(_Record):
         min_length=1,
         description="its name, from the section headers of its cards (number and « (ABBR) » removed; the most printed form)",
     )
-    axis: Literal["I", "II"] | None = Field(description="I Axe Soins, II Axe Gouvernance")
-    kind: Literal["establishment", "directorate", "function"] = Field(
+    axis: Axis | None = Field(description="I Axe Soins, II Axe Gouvernance")
+    kind: OwnerKind = Field(
         description="establishment (hospital, institute), directorate (direction, division, nursing pillar) or function (axis II)"
     )
     entity: str = Field(description="the `entities.canonical` it is (through `entity_aliases`: HAS → HAR, HAY → HAA)")
@@ -65,9 +84,7 @@ class CardRecord(_Record):
     owner: str = Field(
         description="the code's prefix: establishment (HS, INO…), directorate (DAMS…) or function (FF, FIM…); joins `owners.code`"
     )
-    axis: Literal["I", "II"] | None = Field(
-        description="I (Axe Soins, establishments) or II (Axe Gouvernance, functions)"
-    )
+    axis: Axis | None = Field(description="I (Axe Soins, establishments) or II (Axe Gouvernance, functions)")
     page_first: int = Field(ge=1, description="first PDF page the card is printed on")
     page_first_label: str | None = Field(description="the page number printed on `page_first`")
     page_last: int = Field(ge=1, description="last PDF page the card is printed on")
@@ -96,13 +113,13 @@ class CardRecord(_Record):
     budget_max_mad: Money | None = Field(
         ge=0, max_digits=18, decimal_places=2, description="the same, high end of a range"
     )
-    budget_category: str = Field(
+    budget_category: BudgetCategory = Field(
         description="amount, none (« - » or empty), not_stated, committed_elsewhere, external_funding, other or malformed"
     )
     schedule_text: str | None = Field(description="« Calendrier » items joined by « ; »")
     start_date: dt.date | None = Field(description="first day read from « Calendrier »")
     end_date: dt.date | None = Field(description="last day read from « Calendrier »")
-    schedule_category: str = Field(description="dated, conditional or none")
+    schedule_category: ScheduleCategory = Field(description="dated, conditional or none")
 
     @model_validator(mode="after")
     def _consistent(self) -> CardRecord:
@@ -121,7 +138,7 @@ class FieldItemRecord(_Record):
     """Provenance of every printed item: one row per item and page it is printed on."""
 
     code: str = Field(description=CODE)
-    field: str = Field(
+    field: FieldName = Field(
         description="the field its label names (responsibles, entities… ; header for « Sous Projet », section for the section row, unknown for a label not in the vocabulary)"
     )
     label: str = Field(description="the label cell as printed (« Entités concernées », « - Responsable »…)")
@@ -143,7 +160,7 @@ class FieldItemRecord(_Record):
         le=1,
         description="mean confidence (0..1) of the OCR words of the item; null on a page read from its text layer",
     )
-    flag: Literal["reader_disagreement", "placeholder", "deleted", "low_confidence"] | None = Field(
+    flag: ItemFlag | None = Field(
         default=None,
         description="reader_disagreement where the two readers differ; low_confidence where OCR read the item with a confidence under the threshold (a finding says so); placeholder for a printed « - », « – » or empty item (not a value: not in the `cards` lists); deleted for an item a correction says does not exist (not in the `cards` lists nor read); else null",
     )
@@ -174,8 +191,8 @@ class BudgetLineRecord(_Record):
     amount_max_mad: Money | None = Field(
         ge=0, max_digits=18, decimal_places=2, description="amount read, MAD (high end of a range)"
     )
-    kind: str = Field(description="amount, estimate, total, text or malformed")
-    flags: list[str] = Field(description="ttc, estimate, per_unit…")
+    kind: BudgetKind = Field(description="amount, estimate, total, text or malformed")
+    flags: list[BudgetFlag] = Field(description="ttc, estimate, per_unit…")
     rule: str = Field(description="the reading rule applied")
     page: int = Field(ge=1, description=PAGE)
     page_label: str | None = Field(description=PAGE_LABEL)
@@ -200,13 +217,13 @@ class IndicatorTargetRecord(_Record):
 
     code: str = Field(description=CODE)
     item_index: int = Field(ge=0, description="index of the Indicateurs/Valeurs item it was read from")
-    field: str = Field(description="indicators or values")
+    field: TargetField = Field(description="indicators or values")
     text: str = Field(description="the target as printed")
     value: Decimal | None = Field(max_digits=18, decimal_places=4, description="the target's value")
     min: Decimal | None = Field(max_digits=18, decimal_places=4, description="low end of a range")
     max: Decimal | None = Field(max_digits=18, decimal_places=4, description="high end of a range")
     unit: str | None = Field(description="%, enfants/an…")
-    comparator: str = Field(description="=, >, ≥, <, ≤")
+    comparator: Comparator = Field(description="=, >, ≥, <, ≤")
     year: int | None = Field(ge=2000, le=2100, description="the year the target is for, where printed")
     rule: str = Field(description="the reading rule applied")
     page: int = Field(ge=1, description=PAGE)
@@ -225,10 +242,10 @@ class CardPersonRecord(_Record):
     """Each mention of a person or a role in a « Responsable » or « Coordinateur » cell."""
 
     code: str = Field(description=CODE)
-    role: Literal["responsible", "coordinator"] = Field(description="responsible or coordinator")
+    role: PersonRole = Field(description="responsible or coordinator")
     printed: str = Field(description="the mention as printed")
     title: str | None = Field(description="Pr, Dr, M., Mme…")
-    kind: Literal["person", "role"] = Field(description="person, or role such as « Chef DAMS »")
+    kind: MentionKind = Field(description="person, or role such as « Chef DAMS »")
     person_id: str | None = Field(description="joins `people.person_id`; null for a role")
     score: float | None = Field(ge=0, le=100, description="rapidfuzz similarity to the person's name, 0–100")
     page: int = Field(ge=1, description=PAGE)
@@ -242,7 +259,7 @@ class EntityRecord(_Record):
     name: str | None = Field(
         description="its name, from the plan's ABREVIATIONS glossary or section headers; null where the plan gives none"
     )
-    kind: str = Field(description="establishment, directorate, division, function, service or unit")
+    kind: EntityKind = Field(description="establishment, directorate, division, function, service or unit")
 
 
 class EntityAliasRecord(_Record):
@@ -251,7 +268,7 @@ class EntityAliasRecord(_Record):
     alias: str = Field(description="a spelling as printed (HSR, HAS, EHs…), the table's primary key")
     canonical: str = Field(description="joins `entities.canonical`")
     name: str | None = Field(description="the entity's name")
-    kind: str = Field(description="establishment, division or service")
+    kind: AliasKind = Field(description="establishment, division or service")
 
 
 class CardEntityRecord(_Record):
@@ -262,7 +279,7 @@ class CardEntityRecord(_Record):
     canonical: str | None = Field(
         description="joins `entities.canonical`; null when unresolved (and a finding says so)"
     )
-    kind: str = Field(description="establishment, division, service, unit, or unresolved")
+    kind: MentionEntityKind = Field(description="establishment, division, service, unit, or unresolved")
     rule: str = Field(description="how it was resolved")
     page: int = Field(ge=1, description=PAGE)
     page_label: str | None = Field(description=PAGE_LABEL)
@@ -280,9 +297,7 @@ class ListEntryRecord(_Record):
     code_printed_canonical: str | None = Field(
         description="the printed code's canonical form (differs from `code` where the list misprints or shifts codes)"
     )
-    linked_by: Literal["code_and_title", "title", "code", "none"] = Field(
-        description="how the row was tied to its card"
-    )
+    linked_by: LinkedBy = Field(description="how the row was tied to its card")
     title: str = Field(description="the title as the row prints it")
     section: str | None = Field(description="the row's section, where the list prints one")
     page: int = Field(ge=1, description=PAGE)
@@ -292,7 +307,7 @@ class ListEntryRecord(_Record):
 class FindingRecord(_Record):
     """Every data-quality issue the build found."""
 
-    kind: str = Field(
+    kind: FindingKind = Field(
         description="list_without_card, list_code_differs, list_title_differs, card_not_listed, total_mismatch, malformed_amount, reader_disagreement, unknown_label, unresolved_entity, stale_correction, unknown_correction_target, invalid_correction, page_decoration (text dropped as a watermark or stamp), page_unreadable, printed_pages_unread, verification_failed, code_repaired, low_confidence, unparseable_card, unparseable_list_row"
     )
     code: str | None = Field(
@@ -316,7 +331,7 @@ class CorrectionRecord(_Record):
     extracted: str = Field(description="the anchor: the item's text as extracted, or the card value as it was read")
     corrected: str = Field(description="the right text or value; empty: the item does not exist, or the value is null")
     reason: str = Field(description="why, as the reviewer wrote it")
-    status: Literal["applied", "stale", "unknown_target", "invalid"] = Field(
+    status: CorrectionStatus = Field(
         description="applied; stale (the anchor no longer matches what is read: not applied); unknown_target (no such card, field or item); invalid (not a value of the column, or the card would not be valid)"
     )
     current: str | None = Field(
@@ -382,3 +397,30 @@ FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
     ("card_people", "person_id"): ("people", "person_id"),
     ("card_entities", "canonical"): ("entities", "canonical"),
 }
+
+
+class Keys:
+    """The dataset's key checks, row by row, tables in the order of ``TABLES``: a row may not repeat a primary
+    key (a duplicate card code) nor name, by a foreign key, a row that was not kept (a record of a rejected
+    card)."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, set[Any]] = defaultdict(set)
+
+    def problem(self, table: str, row: Mapping[str, Any]) -> str | None:
+        """Why ``row`` breaks a key, given the rows kept so far; None when it keeps them all."""
+        primary = PRIMARY_KEYS.get(table)
+        if primary and row[primary] in self._kept[table]:
+            return f"duplicate {table}.{primary} {row[primary]}"
+        missing = [
+            f"{column} {row[column]} is not in {target}.{target_column}"
+            for (source, column), (target, target_column) in FOREIGN_KEYS.items()
+            if source == table and row[column] is not None and row[column] not in self._kept[target]
+        ]
+        return "; ".join(missing) or None
+
+    def keep(self, table: str, row: Mapping[str, Any]) -> None:
+        """Record a row written: its primary key is taken, and foreign keys may name it."""
+        primary = PRIMARY_KEYS.get(table)
+        if primary:
+            self._kept[table].add(row[primary])

@@ -13,18 +13,18 @@ from pathlib import Path
 import duckdb
 import pdfplumber
 import pytest
-import yaml
 from conftest import run_load
 
 from extract.errors import NotThePlanError
 from load import build as build_module
 from load.build import build
 from schemas.records import TABLES
+from vocabulary import labels
 
 ROOT = Path(__file__).resolve().parents[1]
 RECONSTRUCTION = ROOT / "data/raw/plan_actions_2025.pdf"
 FOREIGN = ROOT / "tests/data/foreign"
-LABELS = yaml.safe_load((ROOT / "extract/data/labels.yaml").read_text(encoding="utf-8"))["fields"]
+LABELS = labels()["fields"]
 
 
 def folder_bytes(folder: Path) -> dict[str, str]:

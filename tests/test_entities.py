@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from normalize.entities import aliases, resolve_entity, split_entities
-from normalize.vocabulary import glossary
+from normalize.reference import glossary
 
 # (cell as printed, [(canonical, kind)])
 FROM_THE_PLAN = [

@@ -19,10 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PDF = ROOT / "data/raw/plan_actions_2025.pdf"
 CONSTRAINTS = ROOT / "constraints.txt"
 # The packages the wheel installs, and the data files they read at run time.
-PACKAGES = {"extract", "normalize", "schemas", "load", "review", "plan_to_data"}
+PACKAGES = {"vocabulary", "extract", "normalize", "schemas", "load", "review", "plan_to_data"}
 DATA_FILES = {
-    "extract/data/labels.yaml",
-    "normalize/data/fr.yaml",
+    "vocabulary/labels.yaml",
+    "vocabulary/fr.yaml",
     "normalize/data/reference/abbreviations.csv",
     "normalize/data/reference/entity_aliases.csv",
     "review/assets/review.css",
