@@ -20,9 +20,12 @@ from extract.cards import (
     band_owners,
     bands_to_row_groups,
     breaks_for_count,
+    continues_label,
     free_glyph_column,
+    join_label,
     label_alignment,
     label_position,
+    line_break,
     paragraph_gap,
     row_to_value_lines,
     rows_to_bands,
@@ -31,6 +34,7 @@ from extract.cards import (
     starts_label,
     stream_to_headers,
     stretch_split,
+    value_column_x,
 )
 from extract.layout import Line, PageLayout, Segment, Word, drop_furniture
 from extract.model import Box
@@ -426,3 +430,95 @@ def test_a_dash_is_a_bullet_only_where_the_rows_items_open_with_dashes(texts, gl
     lines = row_to_value_lines(value_row(PageLayout(1, 595, 842), texts))
     assert [item.glyph for item in lines][1:] == glyphs[1:]
     assert [item.words[0].text for item in lines] == first_words
+
+
+# --- line breaking: does a line go on with the item above? ------------------------------------------------
+
+EDGE = 400.0  # the value cell's right edge less its padding
+
+
+@pytest.mark.parametrize(
+    "above, full, below, expected",
+    [
+        # « Nombre » would have fit on the line above: that line ended its item
+        ("Taux de satisfaction des patients", False, "Nombre de consultations", False),
+        # but not after « de », which no item ends on (the cell may be narrower than measured)
+        ("Formation continue du personnel de", False, "Médecine", True),
+        # the line above is full and this one opens in lower case: a wrap
+        ("Améliorer la prise en charge des patients atteints de", True, "sévères", True),
+        # full above, a comma at its end: a wrap, whatever the case of the next word
+        ("Acquisition des équipements : scanner, IRM,", True, "Mammographe", True),
+        # full above, a capital below after a closed phrase: the layout cannot tell
+        ("Renforcer la coordination avec les services", True, "Développer la formation", None),
+        # a name running on: « Hôpital Moulay » / « Youssef »
+        ("Service de pneumologie de l'Hôpital Moulay", True, "Youssef", True),
+    ],
+)
+def test_line_break(above: str, full: bool, below: str, expected: bool | None) -> None:
+    page = PageLayout(1, 595, 842)
+    previous, line = value_line(page, 100, above), value_line(page, 112, below)
+    # a full line ends closer to the cell's edge than the next line's first word is wide
+    edge = previous.x1 + (10.0 if full else 200.0)
+    assert line_break(previous, line, edge, SETTINGS) is expected
+
+
+def test_a_glyph_or_a_wide_gap_opens_an_item() -> None:
+    page = PageLayout(1, 595, 842)
+    above = value_line(page, 100, "Former les équipes de")
+    assert line_break(above, value_line(page, 112, "soins", "•"), EDGE, SETTINGS) is False
+    # a gap of more than a paragraph's between the lines: a new item, even after « de »
+    assert line_break(above, value_line(page, 130, "soins"), EDGE, SETTINGS) is False
+
+
+# --- labels: joined, continued, and where their values start ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "above, below, expected",
+    [
+        ("Entités", "concernées", "Entités concernées"),
+        ("Calendrie", "r", "Calendrier"),  # broken inside the word: glued
+        ("Responsa", "ble", "Responsable"),
+        ("Indicateur", "s", "Indicateurs"),
+        ("Coordinat", "eur", "Coordinateur"),
+        ("Budget", "Calendrier", "Budget Calendrier"),  # two labels: kept apart, the caller decides
+    ],
+)
+def test_join_label(above: str, below: str, expected: str) -> None:
+    assert join_label(above, below) == expected
+
+
+@pytest.mark.parametrize(
+    "label, below, gap, expected",
+    [
+        ("Entités", "concernées", 2.0, True),  # the second line of a wrapped label
+        ("Indicateur", "s", 2.0, True),  # « Indicateur » is a label, but so is the word it is a piece of
+        ("Budget", "Calendrier", 2.0, False),  # two labels, one under the other
+        ("Calendrie", "r", 2.0, True),
+        ("Entités", "concernées", 14.0, False),  # further below than a wrapped line: another row
+    ],
+)
+def test_continues_label(label: str, below: str, gap: float, expected: bool) -> None:
+    page = PageLayout(1, 595, 842)
+    row = RowLines(label, [Box(1, 40, 100, 90, 110)], [], label_bottom=110, label_page=1)
+    entry = line(page, 110 + gap, (40, below))
+    assert continues_label(row, entry, below, SETTINGS) is expected
+
+
+def test_a_label_carried_to_the_next_page_goes_on_only_to_make_a_label() -> None:
+    first, second = PageLayout(1, 595, 842), PageLayout(2, 595, 842)
+    row = RowLines("Entités", [Box(1, 40, 800, 90, 810)], [], label_bottom=810, label_page=first.number)
+    assert continues_label(row, line(second, 60, (40, "concernées")), "concernées", SETTINGS) is True
+    assert continues_label(row, line(second, 60, (40, "Responsable")), "Responsable", SETTINGS) is False
+
+
+def test_the_value_column_starts_where_values_follow_their_labels() -> None:
+    page = PageLayout(1, 595, 842)
+    lines = [
+        line(page, 100, (40, "Responsable"), (152, "Pr A")),
+        line(page, 112, (40, "Coordinateur"), (150, "Pr B")),  # the leftmost value start
+        line(page, 124, (150, "suite de la valeur")),  # no label: says nothing
+        line(page, 136, (40, "Conclusion"), (120, "générale")),  # not a label
+    ]
+    assert value_column_x(lines) == 150
+    assert value_column_x(lines[2:]) is None
