@@ -37,7 +37,7 @@ from extract.errors import PlanToDataError
 from extract.model import Card, Extraction, Finding, Item
 from load.printed import PrintedPages
 from normalize.codes import canonical_code
-from schemas.records import CardRecord
+from schemas.records import CardRecord, CorrectionRecord, record_row
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = ROOT / "data/corrections.csv"
@@ -372,20 +372,21 @@ FINDING_KINDS = {
 
 def correction_rows(outcomes: list[Outcome], printed: PrintedPages) -> list[dict]:
     return [
-        {
-            "line": outcome.correction.line,
-            "code": outcome.correction.code,
-            "field": outcome.correction.field,
-            "item_index": outcome.correction.item_index,
-            "extracted": outcome.correction.extracted,
-            "corrected": outcome.correction.corrected,
-            "reason": outcome.correction.reason,
-            "status": outcome.status,
-            "current": outcome.current,
-            "page": outcome.page,
-            "page_label": printed.label(outcome.page),
-            "message": outcome.message,
-        }  # fmt: skip
+        record_row(
+            CorrectionRecord,
+            line=outcome.correction.line,
+            code=outcome.correction.code,
+            field=outcome.correction.field,
+            item_index=outcome.correction.item_index,
+            extracted=outcome.correction.extracted,
+            corrected=outcome.correction.corrected,
+            reason=outcome.correction.reason,
+            status=outcome.status,
+            current=outcome.current,
+            page=outcome.page,
+            page_label=printed.label(outcome.page),
+            message=outcome.message,
+        )
         for outcome in sorted(outcomes, key=lambda outcome: outcome.correction.line)
     ]
 

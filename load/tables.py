@@ -33,7 +33,22 @@ from normalize.card import CardReadings, is_placeholder, normalize_card
 from normalize.codes import canonical_code
 from normalize.links import link_list_rows, title_key
 from normalize.people import cluster_people
-from schemas.records import TABLES, Keys
+from schemas.records import (
+    TABLES,
+    BudgetLineRecord,
+    CardEntityRecord,
+    CardPersonRecord,
+    CardRecord,
+    FieldItemRecord,
+    FindingRecord,
+    IndicatorTargetRecord,
+    Keys,
+    ListEntryRecord,
+    PersonRecord,
+    RejectedRecord,
+    SchedulePhaseRecord,
+    record_row,
+)
 from vocabulary import fold, french
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,30 +85,31 @@ def card_to_row(card: Card, readings: CardReadings, printed: PrintedPages, chapt
     code, budget, schedule = readings.code, readings.budget, readings.schedule
     pages = card.pages
     chapter = card.chapter
-    row = {
-        "code": code,
-        "code_printed": card.code,
-        "title": card.title,
-        "section": card.section,
-        "chapter": chapter,
-        "chapter_printed": chapters.get(chapter) if chapter else None,
-        "owner": owner(code),
-        "axis": chapter.split(".")[0] if chapter else None,
-        "page_first": pages[0],
-        "page_first_label": printed.label(pages[0]),
-        "page_last": pages[-1],
-        "page_last_label": printed.label(pages[-1]),
+    row = record_row(
+        CardRecord,
+        code=code,
+        code_printed=card.code,
+        title=card.title,
+        section=card.section,
+        chapter=chapter,
+        chapter_printed=chapters.get(chapter) if chapter else None,
+        owner=owner(code),
+        axis=chapter.split(".")[0] if chapter else None,
+        page_first=pages[0],
+        page_first_label=printed.label(pages[0]),
+        page_last=pages[-1],
+        page_last_label=printed.label(pages[-1]),
         **{name: texts(card, name) for name in LIST_FIELDS},
-        "target_values": texts(card, "values"),
-        "budget_text": "; ".join(texts(card, "budget")) or None,
-        "budget_min_mad": budget.amount_min,
-        "budget_max_mad": budget.amount_max,
-        "budget_category": budget.category,
-        "schedule_text": "; ".join(texts(card, "schedule")) or None,
-        "start_date": schedule.start,
-        "end_date": schedule.end,
-        "schedule_category": schedule.category,
-    }
+        target_values=texts(card, "values"),
+        budget_text="; ".join(texts(card, "budget")) or None,
+        budget_min_mad=budget.amount_min,
+        budget_max_mad=budget.amount_max,
+        budget_category=budget.category,
+        schedule_text="; ".join(texts(card, "schedule")) or None,
+        start_date=schedule.start,
+        end_date=schedule.end,
+        schedule_category=schedule.category,
+    )
     return row
 
 
@@ -111,25 +127,26 @@ def card_to_field_items(card: Card, code: str, printed: PrintedPages) -> list[di
 def item_rows(code: str, name: str, label: str, index: int, item: Item, printed: PrintedPages) -> list[dict]:
     flag = item.flag or ("placeholder" if is_placeholder(item.text) and name not in ("header", "section") else None)
     return [
-        {
-            "code": code,
-            "field": name,
-            "label": label,
-            "item_index": index,
-            "part": part,
-            "text": item.text,
-            "page": box.page,
-            "page_label": printed.label(box.page),
-            "x0": box.x0,
-            "top": box.top,
-            "x1": box.x1,
-            "bottom": box.bottom,
-            "reader": item.reader,
-            "ocr_confidence": item.ocr_confidence,
-            "flag": flag,
-            "corrected": is_corrected(item),
-            "extracted_text": extracted_text(item),
-        }  # fmt: skip
+        record_row(
+            FieldItemRecord,
+            code=code,
+            field=name,
+            label=label,
+            item_index=index,
+            part=part,
+            text=item.text,
+            page=box.page,
+            page_label=printed.label(box.page),
+            x0=box.x0,
+            top=box.top,
+            x1=box.x1,
+            bottom=box.bottom,
+            reader=item.reader,
+            ocr_confidence=item.ocr_confidence,
+            flag=flag,
+            corrected=is_corrected(item),
+            extracted_text=extracted_text(item),
+        )
         for part, box in enumerate(item.boxes)
     ]
 
@@ -137,56 +154,59 @@ def item_rows(code: str, name: str, label: str, index: int, item: Item, printed:
 def card_to_budget_lines(readings: CardReadings, printed: PrintedPages) -> list[dict]:
     """Every printed Budget item, a lone dash included (read as text: it is what makes the category « none »)."""
     return [
-        {
-            "code": readings.code,
-            "line_index": line.index,
-            "text": line.item.text,
-            "amount_min_mad": line.value.amount_min,
-            "amount_max_mad": line.value.amount_max,
-            "kind": line.value.kind,
-            "flags": list(line.value.flags),
-            "rule": line.value.rule,
-            "page": line.item.page,
-            "page_label": printed.label(line.item.page),
-        }  # fmt: skip
+        record_row(
+            BudgetLineRecord,
+            code=readings.code,
+            line_index=line.index,
+            text=line.item.text,
+            amount_min_mad=line.value.amount_min,
+            amount_max_mad=line.value.amount_max,
+            kind=line.value.kind,
+            flags=list(line.value.flags),
+            rule=line.value.rule,
+            page=line.item.page,
+            page_label=printed.label(line.item.page),
+        )
         for line in readings.budget_lines
     ]
 
 
 def card_to_schedule_phases(readings: CardReadings, printed: PrintedPages) -> list[dict]:
     return [
-        {
-            "code": readings.code,
-            "phase_index": phase.index,
-            "text": phase.item.text,
-            "label": phase.value.label,
-            "start_date": phase.value.start,
-            "end_date": phase.value.end,
-            "rule": phase.value.rule,
-            "page": phase.item.page,
-            "page_label": printed.label(phase.item.page),
-        }  # fmt: skip
+        record_row(
+            SchedulePhaseRecord,
+            code=readings.code,
+            phase_index=phase.index,
+            text=phase.item.text,
+            label=phase.value.label,
+            start_date=phase.value.start,
+            end_date=phase.value.end,
+            rule=phase.value.rule,
+            page=phase.item.page,
+            page_label=printed.label(phase.item.page),
+        )
         for phase in readings.schedule_phases
     ]
 
 
 def card_to_targets(readings: CardReadings, printed: PrintedPages) -> list[dict]:
     return [
-        {
-            "code": readings.code,
-            "item_index": target.index,
-            "field": target.field,
-            "text": target.value.text,
-            "value": target.value.value,
-            "min": target.value.min,
-            "max": target.value.max,
-            "unit": target.value.unit,
-            "comparator": target.value.comparator,
-            "year": target.value.year,
-            "rule": target.value.rule,
-            "page": target.item.page,
-            "page_label": printed.label(target.item.page),
-        }  # fmt: skip
+        record_row(
+            IndicatorTargetRecord,
+            code=readings.code,
+            item_index=target.index,
+            field=target.field,
+            text=target.value.text,
+            value=target.value.value,
+            min=target.value.min,
+            max=target.value.max,
+            unit=target.value.unit,
+            comparator=target.value.comparator,
+            year=target.value.year,
+            rule=target.value.rule,
+            page=target.item.page,
+            page_label=printed.label(target.item.page),
+        )
         for target in readings.targets
     ]
 
@@ -206,20 +226,26 @@ def people_rows(cards: list[CardReadings], printed: PrintedPages) -> tuple[list[
         person = mention.value
         match = next(match_of) if person.kind == "person" and person.name else None
         card_people.append(
-            {
-                "code": code,
-                "role": PEOPLE_FIELDS[mention.field],
-                "printed": person.printed,
-                "title": person.title,
-                "kind": person.kind,
-                "person_id": match.person_id if match else None,
-                "score": round(match.score, 2) if match else None,
-                "page": mention.item.page,
-                "page_label": printed.label(mention.item.page),
-            }  # fmt: skip
+            record_row(
+                CardPersonRecord,
+                code=code,
+                role=PEOPLE_FIELDS[mention.field],
+                printed=person.printed,
+                title=person.title,
+                kind=person.kind,
+                person_id=match.person_id if match else None,
+                score=round(match.score, 2) if match else None,
+                page=mention.item.page,
+                page_label=printed.label(mention.item.page),
+            )
         )
     people = [
-        {"person_id": person.person_id, "display_name": person.display_name, "names": sorted(set(person.names))}
+        record_row(
+            PersonRecord,
+            person_id=person.person_id,
+            display_name=person.display_name,
+            names=sorted(set(person.names)),
+        )
         for person in registry.values()
     ]
     return sorted(people, key=lambda row: row["person_id"]), card_people
@@ -232,15 +258,16 @@ def entity_rows(cards: list[CardReadings], printed: PrintedPages) -> tuple[dict[
         for entity in readings.entities:
             reading = entity.value
             card_entities.append(
-                {
-                    "code": readings.code,
-                    "printed": reading.printed,
-                    "canonical": reading.canonical,
-                    "kind": reading.kind,
-                    "rule": reading.rule,
-                    "page": entity.item.page,
-                    "page_label": printed.label(entity.item.page),
-                }  # fmt: skip
+                record_row(
+                    CardEntityRecord,
+                    code=readings.code,
+                    printed=reading.printed,
+                    canonical=reading.canonical,
+                    kind=reading.kind,
+                    rule=reading.rule,
+                    page=entity.item.page,
+                    page_label=printed.label(entity.item.page),
+                )
             )
             if reading.kind != "unresolved" and reading.canonical:
                 registry.setdefault(
@@ -328,7 +355,7 @@ def complete_entities(registry: dict[str, dict], aliases: list[dict], owners: li
 
 def finding_row(found: Finding, printed: PrintedPages) -> dict:
     """A finding as its ``findings`` row: its fields and the page number printed on its page."""
-    return {**dataclasses.asdict(found), "page_label": printed.label(found.page)}
+    return record_row(FindingRecord, **dataclasses.asdict(found), page_label=printed.label(found.page))
 
 
 def list_entry_rows(extraction: Extraction, printed: PrintedPages) -> tuple[list[dict], list[Finding]]:
@@ -340,18 +367,19 @@ def list_entry_rows(extraction: Extraction, printed: PrintedPages) -> tuple[list
         code = canonical_code(row.code) if row.code else None
         linked.add(card_code)
         rows.append(
-            {
-                "list_heading": row.heading,
-                "row_index": index,
-                "code": card_code,
-                "code_printed": row.code,
-                "code_printed_canonical": code,
-                "linked_by": how,
-                "title": row.title,
-                "section": row.section,
-                "page": row.page,
-                "page_label": printed.label(row.page),
-            }  # fmt: skip
+            record_row(
+                ListEntryRecord,
+                list_heading=row.heading,
+                row_index=index,
+                code=card_code,
+                code_printed=row.code,
+                code_printed_canonical=code,
+                linked_by=how,
+                title=row.title,
+                section=row.section,
+                page=row.page,
+                page_label=printed.label(row.page),
+            )
         )
         shown = row.code or "(no code)"
         if how == "none":
@@ -422,12 +450,13 @@ def readable_code(printed: str | None) -> str | None:
 
 
 def rejected_row(table: str, code: str | None, reason: str, record: dict) -> dict:
-    return {
-        "table_name": table,
-        "code": code,
-        "reason": reason,
-        "record": json.dumps(record, default=str, ensure_ascii=False),
-    }
+    return record_row(
+        RejectedRecord,
+        table_name=table,
+        code=code,
+        reason=reason,
+        record=json.dumps(record, default=str, ensure_ascii=False),
+    )
 
 
 def card_record(card: Card) -> dict:

@@ -352,6 +352,23 @@ class RejectedRecord(_Record):
 
 
 # Tables in the order they are created: a table's foreign keys point to tables above it.
+class RowShapeError(TypeError):
+    """A row built with a column its table does not have, or without one it needs: a mistake in the code
+    that builds it, raised where it is made rather than found later as a rejected row."""
+
+
+def record_row(model: type[_Record], **values: object) -> dict:
+    """A row of ``model``'s table, its values by column name: every name must be a column of the table and
+    every column without a default named. The values themselves are checked when the rows are validated
+    (a value the model refuses makes a ``rejected`` row, not an error)."""
+    fields = model.model_fields
+    unknown = sorted(values.keys() - fields.keys())
+    missing = sorted(name for name, field in fields.items() if field.is_required() and name not in values)
+    if unknown or missing:
+        raise RowShapeError(f"{model.__name__}: unknown columns {unknown}, missing columns {missing}")
+    return dict(values)
+
+
 TABLES: dict[str, type[_Record]] = {
     "entities": EntityRecord,
     "entity_aliases": EntityAliasRecord,

@@ -81,3 +81,15 @@ def test_keys_refuse_a_duplicate_card_code_and_a_row_of_a_card_not_kept():
     assert keys.problem("budget_lines", {"code": "FF-02"}) == "code FF-02 is not in cards.code"
     assert keys.problem("budget_lines", {"code": "FF-01"}) is None
     assert keys.problem("list_entries", {"code": None}) is None  # a list row without a card names none
+
+
+def test_a_row_built_with_a_misspelt_column_fails_where_it_is_built() -> None:
+    from schemas.records import BudgetLineRecord, RowShapeError, record_row
+
+    values = dict(code="HS-M1-25", line_index=0, text="500 000 DH", amount_min_mad=None, amount_max_mad=None)
+    values.update(kind="amount", flags=[], rule="amount", page=12, page_label="6")
+    assert record_row(BudgetLineRecord, **values) == values
+    with pytest.raises(RowShapeError, match=r"unknown columns \['amount_min'\]"):
+        record_row(BudgetLineRecord, **{**values, "amount_min": 1})
+    with pytest.raises(RowShapeError, match=r"missing columns \['code'\]"):
+        record_row(BudgetLineRecord, **{key: value for key, value in values.items() if key != "code"})
