@@ -5,7 +5,7 @@
   the line of text (a « : » or « / » at the foot of a cell) is text.
 - **Bullets**: a bullet glyph is read as a character that looks like it (➢ as « > » or « » », • as « + »,
   « * », « e », « o »…); such a token at the start of a line, no wider than a glyph, becomes ``OCR_BULLET``,
-  a glyph of ``extract/data/labels.yaml``'s bullets. One glued to its first word (« »Assurer ») is split off.
+  a glyph of the vocabulary's bullets (``vocabulary/labels.yaml``). One glued to its first word (« »Assurer ») is split off.
   A one-character token opening a cell, as flat as a dash (a « - » bullet read as « 0 », « : », « = »), is the
   dash. Marks that follow a bullet or a dash opening a cell, before its first word (« - _ Néonatologie »,
   « - __Implémentation »: the gap after the dash read as underscores), are that bullet's and are dropped.
