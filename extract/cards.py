@@ -944,18 +944,25 @@ def line_as_printed(entry: StreamLine, segments: list[Segment]) -> ValueLine:
 
 
 def row_to_value_lines(row: RowLines) -> list[ValueLine]:
-    """The row's value lines, glyphs taken off. Where the row's items open with another glyph, a dash
-    opening a line is the text's own (« … 3 260 000 » / « – CE 2025 : … », « Evaluation » / « - EAE) »)."""
+    """The row's value lines, glyphs taken off. A dash opening a line is the text's own where the row's items
+    open with another glyph, or where the line above stops inside a phrase (« … (CP 2024 : 4 079 376 » /
+    « – CE 2025 : 3 700 000) »)."""
     lines = [
         to_value_line(entry, segments) if sum(len(s.words) for s in segments) > 1 else line_as_printed(entry, segments)
         for entry, segments in row.lines
     ]
-    if not any(line.glyph is not None and line.glyph not in DASH_GLYPHS for line in lines):
-        return lines
+    other_glyphs = any(line.glyph is not None and line.glyph not in DASH_GLYPHS for line in lines)
     return [
-        line_as_printed(line.entry, segments) if line.glyph in DASH_GLYPHS else line
-        for line, (_, segments) in zip(lines, row.lines)
+        line_as_printed(line.entry, segments)
+        if line.glyph in DASH_GLYPHS and (other_glyphs or (index and inside_a_phrase(lines[index - 1])))
+        else line
+        for index, (line, (_, segments)) in enumerate(zip(lines, row.lines))
     ]
+
+
+def inside_a_phrase(line: ValueLine) -> bool:
+    """Does the line stop inside a phrase (in parentheses, on « de »), where no item ends?"""
+    return ends_on_article(" ".join(word.text for word in line.words), line.words[-1].text)
 
 
 def is_glyph_only(line: ValueLine) -> bool:

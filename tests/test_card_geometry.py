@@ -422,6 +422,12 @@ def value_row(page: PageLayout, texts: list[str]) -> RowLines:
             [None, None],
             ["Budget", "–"],
         ),
+        # no glyph in the row, but the line above stops inside parentheses: the dash is the text's
+        (
+            ["Budget investissement : 7 679 376 DH TTC (CP 2024 : 4 079 376", "– CE 2025 : 3 700 000)."],
+            [None, None],
+            ["Budget", "–"],
+        ),
         # the row's items open with dashes: bullets, as the plan prints « - Pr Bouchra MEDDAH »
         (["- Pr Bouchra MEDDAH", "- Dr Rajaa Mamane"], ["-", "-"], ["Pr", "Dr"]),
     ],
