@@ -20,6 +20,7 @@ import signal
 import threading
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ from extract.readers import PageReader, open_reader
 from extract.readers.ocr import OcrUnavailable
 from extract.readers.select import page_layout
 from extract.settings import ExtractSettings
+from extract.streams import content_damage, page_tree_damage
 
 MAX_PAGES = 2000
 # Pages handed to a worker at a time: small enough that both workers stay busy to the end, large enough that
@@ -186,47 +188,54 @@ def control_chars(layout: PageLayout) -> int:
     return sum(1 for line in layout.lines for char in line.text if unicodedata.category(char) in CONTROL_CATEGORIES)
 
 
-# The content streams of each page of the documents open in this process (pdfminer), by path.
-_CONTENTS: dict[str, list] = {}
-
-
-def content_damage(path: str, number: int) -> str | None:
-    """Why the page's content streams cannot be decoded whole (a flipped byte in compressed data: the readers
-    decode what comes before it and drop the rest without a word), or None."""
-    import zlib
-
-    from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
-    from pdfminer.pdftypes import resolve1
-
-    if path not in _CONTENTS:
-        _CONTENTS.clear()
-        handle = open(path, "rb")  # kept open with the document for the process's life
-        _CONTENTS[path] = list(PDFPage.create_pages(PDFDocument(PDFParser(handle))))
-    pages = _CONTENTS[path]
-    if number > len(pages):
-        return "page missing from the page tree"
-    contents = pages[number - 1].contents
-    for stream in contents if isinstance(contents, list) else [contents]:
-        stream = resolve1(stream)
-        filters = stream.get_filters() if hasattr(stream, "get_filters") else []
-        names = [getattr(name, "name", name) for name, _ in filters]
-        if names[:1] in (["FlateDecode"], ["Fl"]):
-            decoder = zlib.decompressobj()
-            try:
-                decoder.decompress(stream.rawdata)
-            except zlib.error as error:
-                return f"content stream damaged ({error})"
-            if not decoder.eof:
-                return "content stream damaged (compressed data cut short)"
-    return None
-
-
 def page_time_limit(settings: ExtractSettings) -> float:
     """Seconds a page may take: ``page_timeout``, plus ``ocr_page_timeout`` where pages may be read by OCR
     (tesseract has its own limit; this one is for a page stuck in the reader)."""
     return settings.page_timeout + (settings.ocr_page_timeout if settings.ocr != "off" else 0.0)
+
+
+# Second readers open in this process, by path: they count the characters of the pages drawn with a damaged
+# font program.
+_SECOND: dict[tuple[str, str], PageReader | InputError] = {}
+
+
+def lost_characters(reader: PageReader, number: int) -> tuple[int, int] | None:
+    """(characters a second reader finds on the page that the reader does not, the second reader's count),
+    spaces aside; None when the second reader cannot read the page."""
+    name = "pdfplumber" if reader.name == "pdfium" else "pdfium"
+    key = (name, str(reader.path))
+    if key not in _SECOND:
+        for other in list(_SECOND):
+            opened = _SECOND.pop(other)
+            if isinstance(opened, PageReader):
+                opened.close()
+        try:
+            _SECOND[key] = open_reader(name, reader.path)
+        except InputError as error:
+            _SECOND[key] = error
+    second = _SECOND[key]
+    if isinstance(second, InputError):
+        return None
+    try:
+        theirs = Counter(char.text for char in second.read_page(number).chars if not char.text.isspace())
+    except InputError:
+        return None
+    mine = Counter(char.text for char in reader.read_page(number).chars if not char.text.isspace())
+    return sum((theirs - mine).values()), sum(theirs.values())
+
+
+def stream_damage(reader: PageReader, number: int, settings: ExtractSettings) -> str | None:
+    """Why the page is not drawn from whole streams (``extract.streams``), or None. A damaged font program
+    counts only where the reader lost characters a second reader finds."""
+    damage = content_damage(str(reader.path), number, reader.page_count())
+    if damage is None or damage.certain:
+        return damage.cause if damage else None
+    lost = lost_characters(reader, number)
+    if lost is None:
+        return f"{damage.cause}; its text cannot be checked"
+    if lost[0] <= settings.damaged_font_max_lost_chars:
+        return None
+    return f"{damage.cause}; {lost[0]} of {lost[1]} characters lost"
 
 
 def read_one_page(reader: PageReader, number: int, settings: ExtractSettings) -> tuple[PageLayout, str | None]:
@@ -235,6 +244,7 @@ def read_one_page(reader: PageReader, number: int, settings: ExtractSettings) ->
     try:
         with time_limit(limit):
             layout = page_layout(reader, number, settings)  # the text layer, or OCR where the page has none
+            damaged = stream_damage(reader, number, settings)
     except OcrUnavailable:
         raise  # a scan without tesseract: one line saying what to install
     except PageTimeout:
@@ -244,10 +254,6 @@ def read_one_page(reader: PageReader, number: int, settings: ExtractSettings) ->
     share = garbage_share(layout)
     if share >= GARBAGE_SHARE or control_chars(layout) >= MAX_CONTROL_CHARS:
         return empty_layout(number), f"text layer decodes to garbage ({control_chars(layout)} control characters)"
-    try:
-        damaged = content_damage(str(reader.path), number)
-    except Exception:  # a page tree pdfminer cannot walk: the reader's text stands unchecked
-        damaged = None
     if damaged:
         return empty_layout(number), damaged
     return layout, None
@@ -352,6 +358,9 @@ def read_document(path: Path, settings: ExtractSettings | dict | None = None) ->
     check_file(path)
     check_structure(path, settings)
     count = page_count(path, settings)
+    damage = page_tree_damage(str(path), count)
+    if damage:
+        raise InputError(f"{path}: damaged PDF ({damage})")
     workers = settings.workers or os.cpu_count() or 1
     workers = min(workers, max(1, count // PAGES_PER_CHUNK))
     probe = settings.plan_probe_pages if settings.plan_probe_pages < count else 0
