@@ -34,7 +34,7 @@ from extract.readers import PageReader, open_reader
 from extract.readers.ocr import OcrUnavailable
 from extract.readers.select import page_layout
 from extract.settings import ExtractSettings
-from extract.streams import content_damage, page_tree_damage
+from extract.streams import content_damage, document_streams, page_tree_damage
 
 MAX_PAGES = 2000
 # Pages handed to a worker at a time: small enough that both workers stay busy to the end, large enough that
@@ -194,31 +194,11 @@ def page_time_limit(settings: ExtractSettings) -> float:
     return settings.page_timeout + (settings.ocr_page_timeout if settings.ocr != "off" else 0.0)
 
 
-# Second readers open in this process, by path: they count the characters of the pages drawn with a damaged
-# font program.
-_SECOND: dict[tuple[str, str], PageReader | InputError] = {}
-
-
 def lost_characters(reader: PageReader, number: int) -> tuple[int, int] | None:
-    """(characters a second reader finds on the page that the reader does not, the second reader's count),
-    spaces aside; None when the second reader cannot read the page."""
-    name = "pdfplumber" if reader.name == "pdfium" else "pdfium"
-    key = (name, str(reader.path))
-    if key not in _SECOND:
-        for other in list(_SECOND):
-            opened = _SECOND.pop(other)
-            if isinstance(opened, PageReader):
-                opened.close()
-        try:
-            _SECOND[key] = open_reader(name, reader.path)
-        except InputError as error:
-            _SECOND[key] = error
-    second = _SECOND[key]
-    if isinstance(second, InputError):
-        return None
-    try:
-        theirs = Counter(char.text for char in second.read_page(number).chars if not char.text.isspace())
-    except InputError:
+    """(characters pdfminer reads on the page that the reader does not, pdfminer's count), spaces aside; None
+    when pdfminer cannot read the page."""
+    theirs = document_streams(str(reader.path), reader.page_count()).characters(number)
+    if theirs is None:
         return None
     mine = Counter(char.text for char in reader.read_page(number).chars if not char.text.isspace())
     return sum((theirs - mine).values()), sum(theirs.values())
@@ -379,7 +359,8 @@ def read_document(path: Path, settings: ExtractSettings | dict | None = None) ->
             progress.advance(result.layouts[0].number, result.layouts[-1].number, len(result.layouts))
 
     def probed() -> None:
-        if probe and all(number in pages for number in range(1, probe + 1)):
+        # the first pages decide only when they could all be read: a damaged copy of the plan is read whole
+        if probe and all(number in pages and number not in causes for number in range(1, probe + 1)):
             if not looks_like_the_plan([pages[number] for number in range(1, probe + 1)]):
                 raise NotThePlanError(
                     f"{path}: its first {probe} pages print no project card (« Sous Projet CODE : title ») and "

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -206,6 +208,38 @@ class ContentStreams:
                 continue
             return position if stream is None else None
         return None
+
+    def characters(self, number: int) -> Counter[str] | None:
+        """The characters pdfminer reads on page ``number`` (spaces aside, NFC as the readers give them), or
+        None when it cannot. pdfminer takes a character from its font's ``ToUnicode`` map or encoding, not
+        from the font program: a second reading for the pages whose font program is damaged."""
+        from pdfminer.converter import PDFPageAggregator
+        from pdfminer.layout import LTChar, LTContainer
+        from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+        from pdfminer.pdfpage import PDFPage
+
+        node = self.pages[number - 1] if self.agrees and 1 <= number <= len(self.pages) else None
+        if node is None or node.page is None:
+            return None
+        attributes = dict(node.page)
+        attributes.setdefault("Resources", node.resources)
+        manager = PDFResourceManager(caching=True)
+        device = PDFPageAggregator(manager, laparams=None)
+        try:
+            PDFPageInterpreter(manager, device).process_page(PDFPage(self.document, node.objid, attributes, None))
+        except Exception:
+            return None
+        found: Counter[str] = Counter()
+        stack = [device.get_result()]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, LTChar):
+                text = unicodedata.normalize("NFC", item.get_text())
+                if text and not text.isspace():
+                    found[text] += 1
+            elif isinstance(item, LTContainer):
+                stack.extend(item)
+        return found
 
     def damage(self, number: int) -> Damage | None:
         """Why page ``number`` (1-based) is not drawn from whole streams, or None (also when it cannot be
