@@ -67,19 +67,31 @@ def decode_damage(data: bytes) -> str | None:
 
 
 def stream_damage(stream: Any) -> str | None:
-    """Why one stream does not decode whole, or None; only Flate data (the first filter) is checked."""
-    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, resolve1
+    """Why one stream does not decode whole, or None. Flate data is checked, after the ASCII encodings that
+    may wrap it (reportlab writes ASCII85 over Flate); a stream with other filters is not."""
+    from pdfminer.ascii85 import ascii85decode, asciihexdecode
+    from pdfminer.pdftypes import LITERALS_ASCII85_DECODE, LITERALS_ASCIIHEX_DECODE, LITERALS_FLATE_DECODE, resolve1
 
     try:
-        filters = stream.get_filters()
+        filters = [resolve1(name) for name, _ in stream.get_filters()]
     except Exception as error:
         return f"filters unreadable ({first_line(error)})"
-    if not filters or resolve1(filters[0][0]) not in LITERALS_FLATE_DECODE:
-        return None
     data = stream.rawdata if stream.rawdata is not None else b""
-    if stream.decipher and stream.objid is not None:
+    if filters and stream.decipher and stream.objid is not None:
         data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
-    return decode_damage(data)
+    for name in filters:
+        if name in LITERALS_FLATE_DECODE:
+            return decode_damage(data)
+        try:
+            if name in LITERALS_ASCII85_DECODE:
+                data = ascii85decode(data)
+            elif name in LITERALS_ASCIIHEX_DECODE:
+                data = asciihexdecode(data)
+            else:
+                return None
+        except Exception as error:
+            return f"{name_of(name)} data unreadable ({first_line(error)})"
+    return None
 
 
 # The keys of a page dictionary (ISO 32000-2, table 31).
