@@ -1,18 +1,25 @@
-"""Whether a page's content streams decode whole.
+"""Whether a page is drawn from whole objects.
 
-A compressed content stream damaged in its middle, or cut short, is decoded by the readers up to the damage
-and read without a word: the page gives part of its text, and the cards it held after that point are gone.
-zlib says where such a stream ends badly (a corrupt block, a wrong checksum, data cut short); this module
-finds each page's content streams and asks it.
+A compressed stream damaged in its middle, or cut short, is decoded by the readers up to the damage and read
+without a word: the page gives part of its text, and the cards it held after that point are gone. zlib says
+where such a stream ends badly (a corrupt block, a wrong checksum, data cut short); this module finds the
+streams each page is drawn from and asks it: its content streams, the ``ToUnicode`` maps and programs of its
+fonts, its forms (and theirs). A damaged content stream, map or form makes the page unreadable; a damaged
+font program may cost no character (the characters come from the map), so ``extract.pdf`` then compares the
+reader's characters with pdfminer's (``ContentStreams.characters``).
+
+The page dictionaries are checked as well, where a damaged byte makes the readers see different pages: a
+dictionary that does not close where its object ends, a page lacking its content or resources while it holds
+a key no page has (« /Contdnts »), one page object listed twice in the tree, one content stream drawn by two
+pages.
 
 Pages are found as pdfium finds them, so that page numbers agree with the reader's: the page tree is walked
-from the catalogue, each node of it read on its own (a damaged node costs its own page, not its neighbours'),
-and a node without ``/Kids`` is a page. A page whose node cannot be read cannot be checked: that is its
-cause. When the walk does not find as many pages as the reader, which page is which is not known, and
-nothing is reported (the other checks of ``extract.pdf`` still apply).
+from the catalogue, each node read on its own (a damaged node costs its own page, not its neighbours'), and
+a node without ``/Kids`` is a page. When the walk does not find as many pages as the reader, which page is
+which is not known: ``page_tree_damage`` says so, and the build refuses the file.
 
-Objects are read through pdfminer (cross-reference tables and streams, object streams, decryption); only
-the raw bytes of the content streams are decoded here, once per page.
+Objects are read through pdfminer (cross-reference tables and streams, object streams, decryption), once per
+process; a stream shared by pages (a font) is checked once.
 """
 
 from __future__ import annotations
