@@ -194,28 +194,38 @@ def page_time_limit(settings: ExtractSettings) -> float:
     return settings.page_timeout + (settings.ocr_page_timeout if settings.ocr != "off" else 0.0)
 
 
-def lost_characters(reader: PageReader, number: int) -> tuple[int, int] | None:
-    """(characters pdfminer reads on the page that the reader does not, pdfminer's count), spaces aside; None
-    when pdfminer cannot read the page."""
-    theirs = document_streams(str(reader.path), reader.page_count()).characters(number)
-    if theirs is None:
+def second_reading(reader: PageReader, number: int) -> tuple[int, int, float] | None:
+    """How the reader's characters on the page differ from pdfminer's, spaces aside: (characters pdfminer reads
+    that the reader does not, pdfminer's count, the gap between the sums of their advances as a share of
+    pdfminer's); None when pdfminer cannot read the page."""
+    found = document_streams(str(reader.path), reader.page_count()).characters(number)
+    if found is None:
         return None
-    mine = Counter(char.text for char in reader.read_page(number).chars if not char.text.isspace())
-    return sum((theirs - mine).values()), sum(theirs.values())
+    theirs, their_advance = found
+    chars = [char for char in reader.read_page(number).chars if not char.text.isspace()]
+    mine = Counter(char.text for char in chars)
+    advance = sum(abs(char.x1 - char.x0) for char in chars)
+    gap = abs(advance - their_advance) / their_advance if their_advance else 0.0
+    return sum((theirs - mine).values()), sum(theirs.values()), gap
 
 
 def stream_damage(reader: PageReader, number: int, settings: ExtractSettings) -> str | None:
     """Why the page is not drawn from whole streams (``extract.streams``), or None. A damaged font program
-    counts only where the reader lost characters a second reader finds."""
+    counts only where the reader's characters differ from pdfminer's, which takes them from the font's maps
+    and widths, not from its program: characters lost, or advances (read from the program) that are not the
+    font's, which set words and columns apart wrongly."""
     damage = content_damage(str(reader.path), number, reader.page_count())
     if damage is None or damage.certain:
         return damage.cause if damage else None
-    lost = lost_characters(reader, number)
-    if lost is None:
+    second = second_reading(reader, number)
+    if second is None:
         return f"{damage.cause}; its text cannot be checked"
-    if lost[0] <= settings.damaged_font_max_lost_chars:
-        return None
-    return f"{damage.cause}; {lost[0]} of {lost[1]} characters lost"
+    lost, count, gap = second
+    if lost > settings.damaged_font_max_lost_chars:
+        return f"{damage.cause}; {lost} of {count} characters lost"
+    if gap > settings.damaged_font_max_advance_gap:
+        return f"{damage.cause}; character advances off by {gap:.1%}"
+    return None
 
 
 def read_one_page(reader: PageReader, number: int, settings: ExtractSettings) -> tuple[PageLayout, str | None]:

@@ -228,9 +228,9 @@ class ContentStreams:
             return position if stream is None else None
         return None
 
-    def characters(self, number: int) -> Counter[str] | None:
-        """The characters pdfminer reads on page ``number`` (spaces aside, NFC as the readers give them), or
-        None when it cannot. pdfminer takes a character from its font's ``ToUnicode`` map or encoding, not
+    def characters(self, number: int) -> tuple[Counter[str], float] | None:
+        """The characters pdfminer reads on page ``number`` (spaces aside, NFC as the readers give them) and the
+        sum of their advances (points), or None when it cannot. pdfminer takes a character from its font's ``ToUnicode`` map or encoding, not
         from the font program: a second reading for the pages whose font program is damaged."""
         from pdfminer.converter import PDFPageAggregator
         from pdfminer.layout import LTChar, LTContainer
@@ -249,6 +249,7 @@ class ContentStreams:
         except Exception:
             return None
         found: Counter[str] = Counter()
+        advance = 0.0
         stack = [device.get_result()]
         while stack:
             item = stack.pop()
@@ -256,9 +257,10 @@ class ContentStreams:
                 text = unicodedata.normalize("NFC", item.get_text())
                 if text and not text.isspace():
                     found[text] += 1
+                    advance += abs(item.x1 - item.x0)
             elif isinstance(item, LTContainer):
                 stack.extend(item)
-        return found
+        return found, advance
 
     def damage(self, number: int) -> Damage | None:
         """Why page ``number`` (1-based) is not drawn from whole streams, or None (also when it cannot be
