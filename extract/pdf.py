@@ -21,6 +21,7 @@ import signal
 import threading
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -34,6 +35,7 @@ from extract.readers import PageReader, open_reader, reader_class
 from extract.readers.ocr import OcrUnavailable
 from extract.readers.select import page_layout
 from extract.settings import ExtractSettings
+from extract.streams import content_damage, document_streams, page_tree_damage
 
 MAX_PAGES = 2000
 # Pages handed to a worker at a time: small enough that both workers stay busy to the end, large enough that
@@ -187,47 +189,44 @@ def control_chars(layout: PageLayout) -> int:
     return sum(1 for line in layout.lines for char in line.text if unicodedata.category(char) in CONTROL_CATEGORIES)
 
 
-# The content streams of each page of the documents open in this process (pdfminer), by path.
-_CONTENTS: dict[str, list] = {}
-
-
-def content_damage(path: str, number: int) -> str | None:
-    """Why the page's content streams cannot be decoded whole (a flipped byte in compressed data: the readers
-    decode what comes before it and drop the rest without a word), or None."""
-    import zlib
-
-    from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
-    from pdfminer.pdftypes import resolve1
-
-    if path not in _CONTENTS:
-        _CONTENTS.clear()
-        handle = open(path, "rb")  # kept open with the document for the process's life
-        _CONTENTS[path] = list(PDFPage.create_pages(PDFDocument(PDFParser(handle))))
-    pages = _CONTENTS[path]
-    if number > len(pages):
-        return "page missing from the page tree"
-    contents = pages[number - 1].contents
-    for stream in contents if isinstance(contents, list) else [contents]:
-        stream = resolve1(stream)
-        filters = stream.get_filters() if hasattr(stream, "get_filters") else []
-        names = [getattr(name, "name", name) for name, _ in filters]
-        if names[:1] in (["FlateDecode"], ["Fl"]):
-            decoder = zlib.decompressobj()
-            try:
-                decoder.decompress(stream.rawdata)
-            except zlib.error as error:
-                return f"content stream damaged ({error})"
-            if not decoder.eof:
-                return "content stream damaged (compressed data cut short)"
-    return None
-
-
 def page_time_limit(settings: ExtractSettings) -> float:
     """Seconds a page may take: ``page_timeout``, plus ``ocr_page_timeout`` where pages may be read by OCR
     (tesseract has its own limit; this one is for a page stuck in the reader)."""
     return settings.page_timeout + (settings.ocr_page_timeout if settings.ocr != "off" else 0.0)
+
+
+def second_reading(reader: PageReader, number: int) -> tuple[int, int, float] | None:
+    """How the reader's characters on the page differ from pdfminer's, spaces aside: (characters pdfminer reads
+    that the reader does not, pdfminer's count, the gap between the sums of their advances as a share of
+    pdfminer's); None when pdfminer cannot read the page."""
+    found = document_streams(str(reader.path), reader.page_count()).characters(number)
+    if found is None:
+        return None
+    theirs, their_advance = found
+    chars = [char for char in reader.read_page(number).chars if not char.text.isspace()]
+    mine = Counter(char.text for char in chars)
+    advance = sum(abs(char.x1 - char.x0) for char in chars)
+    gap = abs(advance - their_advance) / their_advance if their_advance else 0.0
+    return sum((theirs - mine).values()), sum(theirs.values()), gap
+
+
+def stream_damage(reader: PageReader, number: int, settings: ExtractSettings) -> str | None:
+    """Why the page is not drawn from whole streams (``extract.streams``), or None. A damaged font program
+    counts only where the reader's characters differ from pdfminer's, which takes them from the font's maps
+    and widths, not from its program: characters lost, or advances (read from the program) that are not the
+    font's, which set words and columns apart wrongly."""
+    damage = content_damage(str(reader.path), number, reader.page_count())
+    if damage is None or damage.certain:
+        return damage.cause if damage else None
+    second = second_reading(reader, number)
+    if second is None:
+        return f"{damage.cause}; its text cannot be checked"
+    lost, count, gap = second
+    if lost > settings.damaged_font_max_lost_chars:
+        return f"{damage.cause}; {lost} of {count} characters lost"
+    if gap > settings.damaged_font_max_advance_gap:
+        return f"{damage.cause}; character advances off by {gap:.1%}"
+    return None
 
 
 def read_one_page(reader: PageReader, number: int, settings: ExtractSettings) -> tuple[PageLayout, str | None]:
@@ -236,6 +235,7 @@ def read_one_page(reader: PageReader, number: int, settings: ExtractSettings) ->
     try:
         with time_limit(limit):
             layout = page_layout(reader, number, settings)  # the text layer, or OCR where the page has none
+            damaged = stream_damage(reader, number, settings)
     except OcrUnavailable:
         raise  # a scan without tesseract: one line saying what to install
     except PageTimeout:
@@ -245,10 +245,6 @@ def read_one_page(reader: PageReader, number: int, settings: ExtractSettings) ->
     share = garbage_share(layout)
     if share >= GARBAGE_SHARE or control_chars(layout) >= MAX_CONTROL_CHARS:
         return empty_layout(number), f"text layer decodes to garbage ({control_chars(layout)} control characters)"
-    try:
-        damaged = content_damage(str(reader.path), number)
-    except Exception:  # a page tree pdfminer cannot walk: the reader's text stands unchecked
-        damaged = None
     if damaged:
         return empty_layout(number), damaged
     return layout, None
@@ -353,6 +349,9 @@ def read_document(path: Path, settings: ExtractSettings | dict | None = None) ->
     check_file(path)
     check_structure(path, settings)
     count = page_count(path, settings)
+    damage = page_tree_damage(str(path), count)
+    if damage:
+        raise InputError(f"{path}: damaged PDF ({damage})")
     workers = settings.workers or os.cpu_count() or 1
     workers = min(workers, max(1, count // PAGES_PER_CHUNK))
     probe = settings.plan_probe_pages if settings.plan_probe_pages < count else 0
@@ -371,7 +370,8 @@ def read_document(path: Path, settings: ExtractSettings | dict | None = None) ->
             progress.advance(result.layouts[0].number, result.layouts[-1].number, len(result.layouts))
 
     def probed() -> None:
-        if probe and all(number in pages for number in range(1, probe + 1)):
+        # the first pages decide only when they could all be read: a damaged copy of the plan is read whole
+        if probe and all(number in pages and number not in causes for number in range(1, probe + 1)):
             if not looks_like_the_plan([pages[number] for number in range(1, probe + 1)]):
                 raise NotThePlanError(
                     f"{path}: its first {probe} pages print no project card (« Sous Projet CODE : title ») and "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extract.cards import card_starts, layouts_to_stream, stream_to_cards
-from extract.errors import NotThePlanError
+from extract.errors import InputError, NotThePlanError
 from extract.layout import PageLayout
 from extract.lists import stream_to_list_rows
 from extract.model import Extraction, Finding
@@ -48,6 +48,12 @@ def extract_plan(path: Path | str, settings: ExtractSettings | dict | None = Non
     stream = layouts_to_stream(layouts)
     reading_cards = stream_to_cards(stream, settings)
     cards, findings, uncertain = reading_cards.cards, reading_cards.findings, reading_cards.uncertain
+    if not cards and reading.unreadable:  # the cards may be on the pages that could not be read
+        first = reading.unreadable[0]
+        raise InputError(
+            f"{path}: damaged PDF, no project card read; {len(reading.unreadable)} of its {len(layouts)} pages "
+            f"cannot be read (page {first.number}: {first.cause})"
+        )
     if not cards:
         raise NotThePlanError(
             f"{path}: no project card (« Sous Projet CODE : title ») in its {len(layouts)} pages; not an action plan"

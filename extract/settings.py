@@ -106,6 +106,14 @@ class ExtractSettings(BaseModel):
     progress: bool = False
     # A page whose reading takes longer than this (seconds) is left out as ``page_unreadable`` (timeout).
     page_timeout: float = Field(default=20.0, gt=0)
+    # A page drawn with a font whose program is damaged (its ToUnicode map whole) keeps its text when the reader
+    # finds at most this many characters fewer than a second reader (pdfminer takes characters from the map,
+    # not the program); beyond it the page is ``page_unreadable``. A damaged content stream or ToUnicode map
+    # makes the page unreadable whatever its text.
+    damaged_font_max_lost_chars: int = Field(default=0, ge=0)
+    # ... and when the sum of its characters' advances (read from the program) differs from pdfminer's (read from
+    # the font's /Widths) by at most this share; sound files agree to float precision.
+    damaged_font_max_advance_gap: float = Field(default=0.0005, ge=0.0)
     # A PDF whose first this many pages print neither a card header (« Sous Projet ») nor a mark of the plan
     # (« Plan d'actions », « CHU Ibn Sina », « Liste des projets »…) is refused before the rest is read; 0 reads
     # every page first.

@@ -362,3 +362,152 @@ def test_a_foreign_pdf_of_2000_pages_is_refused_after_its_first_pages(tmp_path) 
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "not the plan" in result.stderr
     assert seconds < 15
+
+
+# --- damaged objects: content streams cut short, page dictionaries, the page tree -------------------------------
+
+
+def three_pages(path: Path) -> Path:
+    """A PDF of three pages of text, content streams compressed."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    drawing = canvas.Canvas(str(path), pagesize=A4, pageCompression=1)
+    for number in range(1, 4):
+        for line in range(30):
+            drawing.drawString(72, 760 - 18 * line, f"Sous Projet HS-M{number}-25 : ligne {line} de la page {number}")
+        drawing.showPage()
+    drawing.save()
+    return path
+
+
+def content_stream(pdf: Path, number: int) -> bytes:
+    """The compressed bytes of page ``number``'s content stream, as they stand in the file."""
+    from extract.streams import ContentStreams
+
+    streams = ContentStreams(str(pdf), 3)
+    try:
+        return streams.pages[number - 1].page["Contents"].resolve().rawdata
+    finally:
+        streams.close()
+
+
+def damages(pdf: Path) -> dict[int, str]:
+    from extract.streams import ContentStreams
+
+    streams = ContentStreams(str(pdf), 3)
+    try:
+        return {number: damage.cause for number in (1, 2, 3) if (damage := streams.damage(number))}
+    finally:
+        streams.close()
+
+
+def test_a_sound_pdf_has_no_damaged_page(tmp_path) -> None:
+    from extract.pdf import page_count
+    from extract.streams import ContentStreams
+
+    assert damages(three_pages(tmp_path / "sound.pdf")) == {}
+    streams = ContentStreams(str(RECONSTRUCTION), page_count(RECONSTRUCTION))
+    try:
+        assert streams.agrees
+        assert [number for number in range(1, len(streams.pages) + 1) if streams.damage(number)] == []
+    finally:
+        streams.close()
+
+
+@pytest.mark.parametrize(
+    "damage, cause",
+    [
+        (lambda raw: raw[: len(raw) // 2] + bytes(len(raw) - len(raw) // 2), "content stream damaged: "),
+        (lambda raw: raw[: len(raw) // 2] + bytes(b ^ 0x55 for b in raw[len(raw) // 2 :]), "content stream damaged: "),
+    ],
+    ids=["zeroed second half", "flipped second half"],
+)
+def test_a_content_stream_damaged_past_its_start_is_named(tmp_path, damage, cause) -> None:
+    pdf = three_pages(tmp_path / "sound.pdf")
+    data, raw = pdf.read_bytes(), content_stream(pdf, 3)
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(data.replace(raw, damage(raw)))
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(damaged))
+    read = len(document[2].get_textpage().get_text_range())
+    document.close()
+    assert read < 30 * 40  # the reader reads the page short, and says nothing
+    found = damages(damaged)
+    assert list(found) == [3] and found[3].startswith(cause)
+
+
+def test_a_last_page_whose_contents_key_is_damaged_is_named(tmp_path) -> None:
+    pdf = three_pages(tmp_path / "sound.pdf")
+    data = pdf.read_bytes()
+    last = data.rindex(b"/Contents")
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(data[:last] + b"/Contdnts" + data[last + len(b"/Contents") :])
+    assert damages(damaged) == {3: "page object damaged (no /Contents, and an unknown key /Contdnts)"}
+
+
+def test_pages_the_page_tree_mixes_up_are_named_and_a_tree_that_loses_a_page_is_refused(tmp_path) -> None:
+    import re
+
+    from extract.errors import InputError
+    from extract.pdf import read_document
+
+    pdf = three_pages(tmp_path / "sound.pdf")
+    data = pdf.read_bytes()
+    kids = re.search(rb"/Kids\s*\[\s*(\d+) 0 R\s+(\d+) 0 R\s+(\d+) 0 R\s*\]", data)
+    # the second page's reference turned into the third's: the reader shows the third page twice
+    twice = tmp_path / "twice.pdf"
+    twice.write_bytes(data[: kids.start(2)] + kids.group(3).rjust(len(kids.group(2))) + data[kids.end(2) :])
+    found = damages(twice)
+    assert sorted(found) == [2, 3] and "page 2 is the same page object as page 3" in found[2]
+    # the first page's reference turned into a font's: a page with no content, before the pages with text
+    font = re.search(rb"(\d+) 0 obj\s*<<[^>]*/Type /Font", data).group(1)
+    elsewhere = tmp_path / "elsewhere.pdf"
+    elsewhere.write_bytes(data[: kids.start(1)] + font.rjust(len(kids.group(1))) + data[kids.end(1) :])
+    assert list(damages(elsewhere)) == [1] and "no /Contents" in damages(elsewhere)[1]
+    # /Count cut to 2: pdfium reads two pages and the third is gone without a word, unless the tree is walked
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(re.sub(rb"/Count 3\b", b"/Count 2", data))
+    with pytest.raises(InputError, match="damaged PDF .the page tree lists 3 pages where the reader finds 2"):
+        read_document(cut, {"workers": 1, "verify": "off"})
+
+
+@pytest.mark.slow
+def test_a_damaged_copy_that_once_lost_cards_silently_names_the_page_and_loses_no_card_without_it(tmp_path) -> None:
+    """Damaged copy 28 of the fuzz run (seed 1, 24 pages): 27 flipped bits, one of them in page 24's content
+    stream; pdfium read 418 of the page's 1 786 characters without a word, and HS-CH3-25 and HS-CH4-25 were
+    gone from an exit-0 dataset."""
+    import random
+
+    import pypdfium2 as pdfium
+
+    from tools.fuzz_damaged import BUILT_WITH_UNREADABLE_PAGES, build, damage, judge, reference_build, subset
+
+    source = subset(RECONSTRUCTION, 24, tmp_path / "source.pdf")
+    damaged, description = damage(source.read_bytes(), random.Random("1-28"))
+    assert description == "flip 27 bits"
+    pdf = tmp_path / "damaged-0028.pdf"
+    pdf.write_bytes(damaged)
+    read = []
+    for path in (source, pdf):
+        document = pdfium.PdfDocument(str(path))
+        read.append(len(document[23].get_textpage().get_text_range()))
+        document.close()
+    assert read[1] < read[0] // 2  # the reader reads page 24 short, and raises nothing
+    reference = reference_build(source, tmp_path, 120)
+    assert {"HS-CH3-25", "HS-CH4-25"} <= set(reference)
+    out = tmp_path / "out"
+    status, _, stdout, stderr = build(pdf, out, 120)
+    assert status == BUILT_WITH_UNREADABLE_PAGES, stderr
+    problem, unreadable = judge(status, stdout, stderr, out, reference)
+    assert problem is None  # every card gone from the dataset touches a page named unreadable
+    assert 24 in unreadable
+    connection = duckdb.connect(str(out / "plan.duckdb"), read_only=True)
+    (message,) = connection.execute(
+        "SELECT message FROM findings WHERE kind = 'page_unreadable' AND page = 24"
+    ).fetchone()
+    cards = {code for (code,) in connection.execute("SELECT code FROM cards").fetchall()}
+    connection.close()
+    assert message.startswith("page 24 unreadable: content stream damaged: ")
+    assert not {"HS-CH3-25", "HS-CH4-25"} & cards
