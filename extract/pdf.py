@@ -26,6 +26,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from extract.errors import InputError, NotThePlanError, ScannedPdfError
@@ -36,6 +37,7 @@ from extract.readers.ocr import OcrUnavailable
 from extract.readers.select import page_layout
 from extract.settings import ExtractSettings
 from extract.streams import content_damage, document_streams, page_tree_damage
+from vocabulary import fold, labels
 
 MAX_PAGES = 2000
 # Pages handed to a worker at a time: small enough that both workers stay busy to the end, large enough that
@@ -54,10 +56,6 @@ GARBAGE_CATEGORIES = {"Cc", "Co", "Cn", "Cs"}
 # A page with this many control characters in its text has a damaged content stream or font.
 CONTROL_CATEGORIES = {"Cc"}
 MAX_CONTROL_CHARS = 3
-# What the first pages of the plan print: a card header, or a mark of the plan (folded: no accents, lower case).
-PLAN_MARKS = re.compile(
-    r"sous[\s-]*projet|plan d.actions?|chu ibn sina|\bchuis\b|liste des (?:sous[\s-]*)?projets|fiches? projets?"
-)
 # Where the messages third-party libraries log while reading go (re-logged in the main process).
 WORKER_LOGGER = "extract.pdf.workers"
 
@@ -333,13 +331,14 @@ def stop_pool(pool: Executor) -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def folded(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
+@lru_cache(maxsize=1)
+def plan_marks() -> re.Pattern[str]:
+    return re.compile(labels()["plan_marks"])
 
 
 def looks_like_the_plan(layouts: list[PageLayout]) -> bool:
-    text = folded(" ".join(line.text for layout in layouts for line in layout.lines))
-    return bool(PLAN_MARKS.search(text))
+    text = fold(" ".join(line.text for layout in layouts for line in layout.lines))
+    return bool(plan_marks().search(text))
 
 
 def read_document(path: Path, settings: ExtractSettings | dict | None = None) -> Reading:

@@ -143,6 +143,20 @@ class ExtractSettings(BaseModel):
     # tesseract read it as (« 0 », « : », « = » 1 pt tall: the plan's « - » bullets; a digit or a colon is
     # several points tall).
     ocr_dash_max_height_em: float = Field(default=0.15, gt=0)
+    # An OCR token stands on a vertical rule found in the image when the rule passes within this many points of
+    # its box (and on a horizontal one within it, when as flat as a rule's remnant).
+    ocr_rule_tolerance: float = 2.0
+    # A bullet token read by OCR is no wider than this many em.
+    ocr_bullet_max_width_em: float = 1.6
+    # A bullet glued to its word (« »Assurer ») is split off and set this many em before the word (more than a
+    # word gap of the layout).
+    ocr_glued_gap_em: float = 0.2
+    # A text face's line (ascender top to descender bottom) is about this many em high: an OCR'd page's size is
+    # its median line height over this.
+    ocr_line_height_em: float = 0.9
+    # The em box's bottom lies this many em below the baseline (the font's descent): OCR words get the box a
+    # text layer's em box would have.
+    ocr_descent_em: float = 0.2
 
     @classmethod
     def resolve(cls, settings: ExtractSettings | dict[str, Any] | None) -> ExtractSettings:

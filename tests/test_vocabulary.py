@@ -24,6 +24,7 @@ READERS = textwrap.dedent(
     import vocabulary
     from extract.cards import continuation_words, flush_glyphs, label_field, stream_to_headers
     from extract.layout import PAGE_NUMBER
+    from extract.pdf import plan_marks
     from extract.lists import stream_to_list_regions
     from load.printed import PrintedPages
     from load.tables import owner_rows
@@ -41,6 +42,7 @@ READERS = textwrap.dedent(
     stream_to_headers([])
     stream_to_list_regions([], set())
     PAGE_NUMBER.fullmatch("page # sur #")
+    plan_marks()
     PrintedPages()
     owner_rows([{"owner": "HIS", "section": "Hôpital Ibn Sina", "axis": "I"}], [])
     parse_budget_line("Total : 100 000 à 150 000 MAD TTC (2 unités) estimation")

@@ -41,20 +41,8 @@ CELL_DASHES = frozenset({"-", "–"})
 # Marks that, glued to the start of a word, are a bullet (« »Assurer », « __Implémentation »); a single « - »
 # glued to a word is the word's own.
 GLUED_BULLETS = BULLET_MARKS - {"-"}
-# A gap wider than this many em opens a new cell (extract.settings.cell_gap_em's default).
-CELL_GAP_EM = 0.8
-# A glued bullet split off its word is set this many em before it (more than the word gap of the layout).
-GLUED_GAP_EM = 0.2
-# A bullet token is no wider than this many em.
-BULLET_MAX_WIDTH_EM = 1.6
 # Marks a rule is read as, where the token stands on a rule.
 RULE_MARKS = frozenset("|_[]{}()!/\\—–-=~¦lI1‘’'\".,:;")
-# A token stands on a rule when the rule passes within this many points of its box.
-RULE_TOLERANCE = 2.0
-# A text face's line (ascender top to descender bottom) is about this many em high.
-LINE_HEIGHT_EM = 0.9
-# The em box's bottom lies this many em below the baseline (the font's descent).
-DESCENT_EM = 0.2
 # The font name OCR characters carry (no bold: OCR says nothing about weight).
 OCR_FONT = "OCR"
 OCR_READER = "tesseract"
@@ -75,30 +63,32 @@ class PlacedWord:
 
 def on_rule(word: OcrWord, page: OcrPage, settings: ExtractSettings = DEFAULTS) -> bool:
     """A token of rule-like marks that is a rule's debris: on a vertical rule (the rule within
-    ``RULE_TOLERANCE`` of its box), or on a horizontal one — the rule crosses its box, or the token is as flat
-    as a rule's remnant (``ocr_rule_debris_max_height``) and lies within ``RULE_TOLERANCE`` of it. A token as
+    ``ocr_rule_tolerance`` of its box), or on a horizontal one — the rule crosses its box, or the token is as flat
+    as a rule's remnant (``ocr_rule_debris_max_height``) and lies within ``ocr_rule_tolerance`` of it. A token as
     tall as a line of text with a rule just under or over its box is the line's own text (the « : » after a
     card code, the « / » between two names at the foot of a cell)."""
     if not word.text or any(char not in RULE_MARKS for char in word.text):
         return False
     vertical = any(
-        word.x0 - RULE_TOLERANCE <= x <= word.x1 + RULE_TOLERANCE and top <= word.bottom and word.top <= bottom
+        word.x0 - settings.ocr_rule_tolerance <= x <= word.x1 + settings.ocr_rule_tolerance
+        and top <= word.bottom
+        and word.top <= bottom
         for x, top, bottom in page.v_rules
     )
-    slack = RULE_TOLERANCE if word.bottom - word.top <= settings.ocr_rule_debris_max_height else 0.0
+    slack = settings.ocr_rule_tolerance if word.bottom - word.top <= settings.ocr_rule_debris_max_height else 0.0
     horizontal = any(
         word.top - slack <= y <= word.bottom + slack and x0 <= word.x1 and word.x0 <= x1 for y, x0, x1 in page.h_rules
     )
     return vertical or horizontal
 
 
-def page_size(page: OcrPage) -> float:
+def page_size(page: OcrPage, settings: ExtractSettings = DEFAULTS) -> float:
     """The page's one text size (points): its median tesseract line height, in em."""
     lines: dict[tuple, list[OcrWord]] = defaultdict(list)
     for word in page.words:
         lines[word.line].append(word)
     heights = [max(w.bottom for w in words) - min(w.top for w in words) for words in lines.values()]
-    return round(median(heights) / LINE_HEIGHT_EM, 2) if heights else 0.0
+    return round(median(heights) / settings.ocr_line_height_em, 2) if heights else 0.0
 
 
 def baseline(words: list[OcrWord]) -> float:
@@ -108,10 +98,10 @@ def baseline(words: list[OcrWord]) -> float:
     return min(lettered or [word.bottom for word in words])
 
 
-def bullet_token(word: OcrWord, size: float) -> bool:
+def bullet_token(word: OcrWord, size: float, settings: ExtractSettings = DEFAULTS) -> bool:
     text = word.text
     marks = text in BULLET_TOKENS or (len(text) > 1 and all(char in BULLET_MARKS for char in text))
-    return marks and word.x1 - word.x0 <= BULLET_MAX_WIDTH_EM * size
+    return marks and word.x1 - word.x0 <= settings.ocr_bullet_max_width_em * size
 
 
 def flat_dash(word: OcrWord, size: float, settings: ExtractSettings = DEFAULTS) -> bool:
@@ -119,7 +109,7 @@ def flat_dash(word: OcrWord, size: float, settings: ExtractSettings = DEFAULTS) 
     return (
         len(word.text) == 1
         and word.bottom - word.top <= settings.ocr_dash_max_height_em * size
-        and word.x1 - word.x0 <= BULLET_MAX_WIDTH_EM * size
+        and word.x1 - word.x0 <= settings.ocr_bullet_max_width_em * size
     )
 
 
@@ -136,13 +126,15 @@ def glued_bullet(text: str) -> int:
     return run if text[run].isdigit() and run > 1 else 0
 
 
-def starts_cell(words: list[OcrWord], position: int, size: float, page: OcrPage) -> bool:
+def starts_cell(
+    words: list[OcrWord], position: int, size: float, page: OcrPage, settings: ExtractSettings = DEFAULTS
+) -> bool:
     """Does the word open a line of text as the layout will cut it: first of its tesseract line, or after a gap
     wider than a cell gap, or after a rule (tesseract's line may run across a label and its value)?"""
     if position == 0:
         return True
     previous, word = words[position - 1], words[position]
-    if word.x0 - previous.x1 > CELL_GAP_EM * size:
+    if word.x0 - previous.x1 > settings.cell_gap_em * size:
         return True
     return any(
         previous.x1 <= x <= word.x0 and top <= word.bottom and word.top <= bottom for x, top, bottom in page.v_rules
@@ -152,7 +144,7 @@ def starts_cell(words: list[OcrWord], position: int, size: float, page: OcrPage)
 def place_words(page: OcrPage, settings: ExtractSettings = DEFAULTS) -> tuple[list[PlacedWord], float]:
     """The page's words as the layout gets them (rule debris dropped, bullets recognised, em boxes on the
     baseline), and the page's size."""
-    size = page_size(page)
+    size = page_size(page, settings)
     lines: dict[tuple, list[OcrWord]] = defaultdict(list)
     for word in page.words:
         if not on_rule(word, page, settings):
@@ -160,11 +152,11 @@ def place_words(page: OcrPage, settings: ExtractSettings = DEFAULTS) -> tuple[li
     placed: list[PlacedWord] = []
     for words in lines.values():
         words.sort(key=lambda word: word.x0)
-        bottom = baseline(words) + DESCENT_EM * size
+        bottom = baseline(words) + settings.ocr_descent_em * size
         top = bottom - size
         after_bullet = False  # the word before opened its cell with a bullet, and nothing has followed it yet
         for position, word in enumerate(words):
-            opens = starts_cell(words, position, size, page)
+            opens = starts_cell(words, position, size, page, settings)
             text = "-" if opens and flat_dash(word, size, settings) else word.text
             if after_bullet:
                 if all(char in BULLET_MARKS for char in text):
@@ -176,8 +168,8 @@ def place_words(page: OcrPage, settings: ExtractSettings = DEFAULTS) -> tuple[li
                     placed.append(PlacedWord(text[glued:], word.x0, top, word.x1, bottom, word.confidence))
                     after_bullet = False
                     continue
-            after_bullet = opens and (bullet_token(word, size) or text in CELL_DASHES)
-            if opens and bullet_token(word, size):
+            after_bullet = opens and (bullet_token(word, size, settings) or text in CELL_DASHES)
+            if opens and bullet_token(word, size, settings):
                 placed.append(PlacedWord(OCR_BULLET, word.x0, top, word.x1, bottom, word.confidence))
                 continue
             glued = glued_bullet(text) if opens else 0
@@ -186,7 +178,9 @@ def place_words(page: OcrPage, settings: ExtractSettings = DEFAULTS) -> tuple[li
                 share = (word.x1 - word.x0) / len(text)
                 split = word.x0 + glued * share
                 placed.append(
-                    PlacedWord(OCR_BULLET, word.x0, top, split - GLUED_GAP_EM * size, bottom, word.confidence)
+                    PlacedWord(
+                        OCR_BULLET, word.x0, top, split - settings.ocr_glued_gap_em * size, bottom, word.confidence
+                    )
                 )
                 placed.append(PlacedWord(text[glued:], split, top, word.x1, bottom, word.confidence))
                 continue
