@@ -946,18 +946,27 @@ def line_as_printed(entry: StreamLine, segments: list[Segment]) -> ValueLine:
 def row_to_value_lines(row: RowLines) -> list[ValueLine]:
     """The row's value lines, glyphs taken off. A dash opening a line is the text's own where the row's items
     open with another glyph, or where the line above stops inside a phrase (« … (CP 2024 : 4 079 376 » /
-    « – CE 2025 : 3 700 000) »)."""
+    « – CE 2025 : 3 700 000) ») and the dash stands where the row's lines start."""
     lines = [
         to_value_line(entry, segments) if sum(len(s.words) for s in segments) > 1 else line_as_printed(entry, segments)
         for entry, segments in row.lines
     ]
     other_glyphs = any(line.glyph is not None and line.glyph not in DASH_GLYPHS for line in lines)
+    text_starts = [line.words[0].x0 for line in lines if line.glyph is None and line.words and not is_glyph_only(line)]
     return [
         line_as_printed(line.entry, segments)
-        if line.glyph in DASH_GLYPHS and (other_glyphs or (index and inside_a_phrase(lines[index - 1])))
+        if line.glyph in DASH_GLYPHS
+        and (other_glyphs or (index and inside_a_phrase(lines[index - 1]) and in_text_column(segments, text_starts)))
         else line
         for index, (line, (_, segments)) in enumerate(zip(lines, row.lines))
     ]
+
+
+def in_text_column(segments: list[Segment], text_starts: list[float]) -> bool:
+    """Does a line's dash stand where the row's lines without a glyph start (a dash of the text), not left of
+    them (a bullet column, or a bullet hanging before its item)?"""
+    dash = segments[0].words[0]
+    return bool(text_starts) and dash.x0 >= min(text_starts) - DEFAULTS.column_tolerance
 
 
 def inside_a_phrase(line: ValueLine) -> bool:
