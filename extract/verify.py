@@ -44,8 +44,7 @@ class CamelotLattice(CellReader):
     name = "camelot"
 
     def read_cells(self, path: Path, pages: list[int]) -> list[Cell]:
-        import camelot
-
+        camelot = import_camelot()
         # One call for all pages: camelot opens and splits the document once per call.
         tables = camelot.read_pdf(
             str(path), pages=",".join(map(str, pages)), flavor="lattice", engine="vector", suppress_stdout=True
@@ -62,6 +61,23 @@ class CamelotLattice(CellReader):
 
     def read_page_cells(self, path: Path, page: int) -> list[Cell]:
         return self.read_cells(path, [page])
+
+
+def import_camelot():
+    """camelot without matplotlib: camelot imports it for its debug plots only (``camelot.plotting``, where it
+    is installed), and that import is more than a third of camelot's; nothing here draws. Where matplotlib is
+    already imported, camelot gets it as usual."""
+    if "camelot" in sys.modules:
+        return sys.modules["camelot"]
+    blocked = "matplotlib" not in sys.modules
+    if blocked:
+        sys.modules["matplotlib"] = None  # an import of it raises ImportError, which camelot.plotting expects
+    try:
+        import camelot
+    finally:
+        if blocked and sys.modules.get("matplotlib", False) is None:
+            del sys.modules["matplotlib"]
+    return camelot
 
 
 def camelot_box(page: int, cell, page_height: float) -> Box:
