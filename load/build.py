@@ -260,15 +260,18 @@ def build(
 def write_dataset(
     pdf: Path, out: Path, settings: dict, corrections: Path | None, fixes: list, key: str, log: LogRecords
 ) -> Summary:
-    # Imported here so that an up-to-date check stays fast.
+    # Imported here so that an up-to-date check stays fast; the writers (pyarrow, duckdb) and the tables only
+    # once the pages are read, so that the page readers start without them.
     from extract.model import Finding
     from extract.run import extract_plan
-    from load import write
     from load.corrections import correct_extraction
     from load.printed import PrintedPages, read_printed
+
+    extraction = extract_plan(pdf, settings)
+    from load import write
     from load.tables import extraction_to_rows, validate_rows, with_corrections
 
-    extraction, item_outcomes = correct_extraction(extract_plan(pdf, settings), fixes)
+    extraction, item_outcomes = correct_extraction(extraction, fixes)
     try:
         printed = read_printed(pdf)
     except Exception as error:  # printed page numbers are context: without them the cards are still whole
