@@ -31,6 +31,9 @@ class CellReader:
 
     name = "base"
 
+    def load(self) -> None:
+        """Import the reader's library (done ahead of the pages by ``SecondReading``)."""
+
     def read_cells(self, path: Path, pages: list[int]) -> list[Cell]:
         return [cell for page in pages for cell in self.read_page_cells(path, page)]
 
@@ -42,6 +45,9 @@ class CamelotLattice(CellReader):
     """camelot's lattice parser on the page's vector rulings (no rendering)."""
 
     name = "camelot"
+
+    def load(self) -> None:
+        import_camelot()
 
     def read_cells(self, path: Path, pages: list[int]) -> list[Cell]:
         camelot = import_camelot()
@@ -90,6 +96,9 @@ class PdfplumberTables(CellReader):
 
     name = "pdfplumber-tables"
 
+    def load(self) -> None:
+        import pdfplumber  # noqa: F401
+
     def read_page_cells(self, path: Path, page: int) -> list[Cell]:
         import pdfplumber
 
@@ -130,6 +139,44 @@ def read_cells_parallel(reader_name: str, path: Path, pages: list[int], workers:
             for cells in pool.map(_read_pages, [reader_name] * workers, [str(path)] * workers, chunks)
             for cell in cells
         ]
+
+
+def _load_reader(reader_name: str) -> None:
+    get_reader(reader_name).load()
+
+
+class SecondReading:
+    """The second reader in a worker process of its own, started before its pages are known: its library
+    (camelot, with numpy, pandas and OpenCV) loads there while this process reads the cards, and ``cells``
+    then hands it the pages. One worker, for the few pages the default (``verify="uncertain"``) reads; the
+    library never enters this process."""
+
+    def __init__(self, reader_name: str, path: Path) -> None:
+        self.reader_name, self.path = reader_name, Path(path)
+        self.pool = ProcessPoolExecutor(max_workers=1)
+        self.loading = self.pool.submit(_load_reader, reader_name)
+
+    def cells(self, pages: list[int]) -> list[Cell]:
+        if not pages:
+            return []
+        return self.pool.submit(_read_pages, self.reader_name, str(self.path), pages).result()
+
+    def close(self) -> None:
+        """Stop the worker, at once where it is still loading (no page was given to it)."""
+        if not self.loading.done():
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.terminate()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def start_second_reading(path: Path, ruled_pages: set[int], settings: ExtractSettings) -> SecondReading | None:
+    """The second reader started ahead where the build will most likely call it: the default check of
+    uncertain pages, a document with ruled pages, and more than one worker allowed; otherwise None (``verify``
+    then starts it when it has pages)."""
+    workers = settings.workers or os.cpu_count() or 1
+    if settings.verify != "uncertain" or not ruled_pages or workers < 2:
+        return None
+    return SecondReading("camelot", path)
 
 
 _SPACE = re.compile(r"\s+")
@@ -199,7 +246,9 @@ def verify(
     uncertain_pages: set[int],
     settings: ExtractSettings,
     reader_name: str = "camelot",
+    second: SecondReading | None = None,
 ) -> list[Finding]:
+    """``second``: the second reader already started (``start_second_reading``); None starts it here."""
     if settings.verify == "off":
         return []
     pages = ruled_card_pages(extraction, ruled_pages)
@@ -207,6 +256,9 @@ def verify(
         pages = [page for page in pages if page in uncertain_pages]
     if settings.progress:
         print(f"second reading ({reader_name}) of {len(pages)} pages", file=sys.stderr, flush=True)
-    cells = read_cells_parallel(reader_name, path, pages, settings.workers)
+    if second is not None and second.reader_name == reader_name:
+        cells = second.cells(pages)
+    else:
+        cells = read_cells_parallel(reader_name, path, pages, settings.workers)
     extraction.verified_pages = pages
     return compare_cells(extraction, cells, reader_name)
