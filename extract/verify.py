@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,10 +157,9 @@ class SecondReading:
         self.pool = ProcessPoolExecutor(max_workers=1)
         self.loading = self.pool.submit(_load_reader, reader_name)
 
-    def cells(self, pages: list[int]) -> list[Cell]:
-        if not pages:
-            return []
-        return self.pool.submit(_read_pages, self.reader_name, str(self.path), pages).result()
+    def submit(self, pages: list[int]) -> Future:
+        """The cells of ``pages``, read in the worker (a future)."""
+        return self.pool.submit(_read_pages, self.reader_name, str(self.path), pages)
 
     def close(self) -> None:
         """Stop the worker, at once where it is still loading (no page was given to it)."""
@@ -247,8 +247,11 @@ def verify(
     settings: ExtractSettings,
     reader_name: str = "camelot",
     second: SecondReading | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[Finding]:
-    """``second``: the second reader already started (``start_second_reading``); None starts it here."""
+    """``second``: the second reader already started (``start_second_reading``); None starts it here.
+    ``meanwhile``: work of the caller's that needs nothing of the check, done in this process while that
+    worker reads (not called where there is no such worker or no page)."""
     if settings.verify == "off":
         return []
     pages = ruled_card_pages(extraction, ruled_pages)
@@ -256,8 +259,11 @@ def verify(
         pages = [page for page in pages if page in uncertain_pages]
     if settings.progress:
         print(f"second reading ({reader_name}) of {len(pages)} pages", file=sys.stderr, flush=True)
-    if second is not None and second.reader_name == reader_name:
-        cells = second.cells(pages)
+    if second is not None and second.reader_name == reader_name and pages:
+        pending = second.submit(pages)
+        if meanwhile is not None:
+            meanwhile()
+        cells = pending.result()
     else:
         cells = read_cells_parallel(reader_name, path, pages, settings.workers)
     extraction.verified_pages = pages
