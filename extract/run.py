@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from extract.cards import card_starts, layouts_to_stream, stream_to_cards
@@ -39,13 +38,9 @@ def unreadable_findings(pages: list[UnreadablePage]) -> list[Finding]:
     ]
 
 
-def extract_plan(
-    path: Path | str, settings: ExtractSettings | dict | None = None, meanwhile: Callable[[], None] | None = None
-) -> Extraction:
+def extract_plan(path: Path | str, settings: ExtractSettings | dict | None = None) -> Extraction:
     """The cards, list rows and findings of the PDF; a page that cannot be read is a ``page_unreadable``
-    finding, never a page silently left out. ``meanwhile``: the caller's work that needs nothing of the
-    extraction, done while the second reader reads in its worker (``extract.verify.verify``); it may not be
-    called (no second reading), so the caller runs it after where it was not."""
+    finding, never a page silently left out."""
     settings = ExtractSettings.resolve(settings)
     path = Path(path)
     reading = read_document(path, settings)
@@ -53,7 +48,7 @@ def extract_plan(
     ruled_pages = {layout.number for layout in layouts if layout.v_rulings} & text_layer_pages(layouts)
     second = start_second_reading(path, ruled_pages, settings)  # loads while the cards are read
     try:
-        return read_plan(path, layouts, reading, ruled_pages, second, settings, meanwhile)
+        return read_plan(path, layouts, reading, ruled_pages, second, settings)
     finally:
         if second is not None:
             second.close()
@@ -66,7 +61,6 @@ def read_plan(
     ruled_pages: set[int],
     second: SecondReading | None,
     settings: ExtractSettings,
-    meanwhile: Callable[[], None] | None = None,
 ) -> Extraction:
     """The cards, list rows and findings of the pages read, checked by the second reader."""
     stream = layouts_to_stream(layouts)
@@ -80,9 +74,7 @@ def read_plan(
     extraction.findings += after_cards(extraction, layouts, settings)  # code repairs, OCR provenance
     extraction.findings = unreadable_findings(reading.unreadable) + decoration_findings(layouts) + extraction.findings
     try:
-        extraction.findings += verify(
-            extraction, path, ruled_pages, uncertain, settings, second=second, meanwhile=meanwhile
-        )
+        extraction.findings += verify(extraction, path, ruled_pages, uncertain, settings, second=second)
     except Exception as error:  # the second reading is a check: its failure is reported, the cards are kept
         message = f"second reading failed ({type(error).__name__}: {error}); items not cross-checked"
         extraction.findings.append(Finding("verification_failed", None, None, None, message))

@@ -13,6 +13,8 @@ import re
 import sys
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,6 +171,21 @@ class SecondReading:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+_MEANWHILE: ContextVar[Callable[[], None] | None] = ContextVar("meanwhile", default=None)
+
+
+@contextmanager
+def while_second_reads(work: Callable[[], None]):
+    """Within the block, ``work`` (which needs nothing of the extraction) is done in this process while the
+    second reader reads its pages in its worker; it is not called where no worker reads, so the caller does it
+    after the block where it was not done."""
+    token = _MEANWHILE.set(work)
+    try:
+        yield
+    finally:
+        _MEANWHILE.reset(token)
+
+
 def start_second_reading(path: Path, ruled_pages: set[int], settings: ExtractSettings) -> SecondReading | None:
     """The second reader started ahead where the build will most likely call it: the default check of
     uncertain pages, a document with ruled pages, and more than one worker allowed; otherwise None (``verify``
@@ -247,11 +264,9 @@ def verify(
     settings: ExtractSettings,
     reader_name: str = "camelot",
     second: SecondReading | None = None,
-    meanwhile: Callable[[], None] | None = None,
 ) -> list[Finding]:
-    """``second``: the second reader already started (``start_second_reading``); None starts it here.
-    ``meanwhile``: work of the caller's that needs nothing of the check, done in this process while that
-    worker reads (not called where there is no such worker or no page)."""
+    """``second``: the second reader already started (``start_second_reading``); None starts it here. While
+    that worker reads, this process does the work given to ``while_second_reads``, if any."""
     if settings.verify == "off":
         return []
     pages = ruled_card_pages(extraction, ruled_pages)
@@ -261,6 +276,7 @@ def verify(
         print(f"second reading ({reader_name}) of {len(pages)} pages", file=sys.stderr, flush=True)
     if second is not None and second.reader_name == reader_name and pages:
         pending = second.submit(pages)
+        meanwhile = _MEANWHILE.get()
         if meanwhile is not None:
             meanwhile()
         cells = pending.result()

@@ -292,10 +292,12 @@ def write_dataset(
     # once the pages are read, so that the page readers start without them.
     from extract.model import Finding
     from extract.run import extract_plan
+    from extract.verify import while_second_reads
     from load.corrections import correct_extraction
 
     ahead = WorkAhead(pdf)
-    extraction = extract_plan(pdf, settings, meanwhile=ahead)
+    with while_second_reads(ahead):
+        extraction = extract_plan(pdf, settings)
     ahead()  # where the second reader did not run
     from load import write
     from load.tables import extraction_to_rows, validate_rows, with_corrections
