@@ -150,22 +150,24 @@ def _load_reader(reader_name: str) -> None:
 
 class SecondReading:
     """The second reader in a worker process of its own, started before its pages are known: its library
-    (camelot, with numpy, pandas and OpenCV) loads there while this process reads the cards, and ``cells``
+    (camelot, with numpy, pandas and OpenCV) loads there while this process reads the cards, and ``submit``
     then hands it the pages. One worker, for the few pages the default (``verify="uncertain"``) reads; the
     library never enters this process."""
 
     def __init__(self, reader_name: str, path: Path) -> None:
         self.reader_name, self.path = reader_name, Path(path)
         self.pool = ProcessPoolExecutor(max_workers=1)
-        self.loading = self.pool.submit(_load_reader, reader_name)
+        self.tasks = [self.pool.submit(_load_reader, reader_name)]
 
     def submit(self, pages: list[int]) -> Future:
         """The cells of ``pages``, read in the worker (a future)."""
-        return self.pool.submit(_read_pages, self.reader_name, str(self.path), pages)
+        self.tasks.append(self.pool.submit(_read_pages, self.reader_name, str(self.path), pages))
+        return self.tasks[-1]
 
     def close(self) -> None:
-        """Stop the worker, at once where it is still loading (no page was given to it)."""
-        if not self.loading.done():
+        """Stop the worker, at once where it still works (loading with no page given to it, or reading pages
+        nobody waits for any more: the build stopped)."""
+        if not all(task.done() for task in self.tasks):
             for process in list(getattr(self.pool, "_processes", {}).values()):
                 process.terminate()
         self.pool.shutdown(wait=True, cancel_futures=True)
