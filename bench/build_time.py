@@ -41,9 +41,9 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def timed_run(command: list[str]) -> tuple[float, int, str]:
+def timed_run(command: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     peak = 0
     while process.poll() is None:
         peak = max(peak, tree_rss(process.pid))

@@ -4,7 +4,10 @@ tables, each a new process, interleaved run by run so that the machine's load fa
 of ``--runs``, and the peak memory of each process with its workers. Then the plan concatenated ``--copies``
 times: the same build, to see how time grows with pages. Not a test: figures depend on the machine.
 
-    .venv/bin/python -m bench.reader_time [PDF] [--runs 3] [--copies 4]
+    .venv/bin/python -m bench.reader_time [PDF] [--runs 3] [--copies 4] [--baseline DIR]
+
+``--baseline DIR``: a checkout of an earlier commit (``git archive COMMIT | tar -x -C DIR``), whose ``make all``
+is timed in the same run, interleaved with the others: the before and after of a change, on the same load.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ def report() -> int:
     parser.add_argument("pdf", nargs="?", type=Path, default=ROOT / "data/raw/plan_actions_2025.pdf")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--copies", type=int, default=4)
+    parser.add_argument("--baseline", type=Path, help="a checkout of an earlier commit, timed alongside")
     args = parser.parse_args()
     from extract.pdf import page_count
 
@@ -54,6 +58,11 @@ def report() -> int:
         "make all, pdfplumber reader": lambda out: [sys.executable, "-m", "load", str(args.pdf), "--out", str(out), "-q", "--force", "--reader", "pdfplumber"],
         "camelot lattice (vector), every page": lambda out: [sys.executable, "-c", CAMELOT, str(args.pdf)],
     }  # fmt: skip
+    folders = {name: ROOT for name in commands}
+    if args.baseline:
+        name = f"make all, pdfium reader, baseline {args.baseline.name}"
+        commands[name] = lambda out: [sys.executable, "-m", "load", str(args.pdf.resolve()), "--out", str(out), "-q", "--force"]  # fmt: skip
+        folders[name] = args.baseline.resolve()
     walls: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, list[int]] = {name: [] for name in commands}
     summaries = {}
@@ -62,6 +71,7 @@ def report() -> int:
         long_pages = page_count(long_pdf)
         long_command = lambda out: [sys.executable, "-m", "load", str(long_pdf), "--out", str(out), "-q", "--force"]  # noqa: E731
         commands[f"make all, pdfium reader, plan ×{args.copies}"] = long_command
+        folders[f"make all, pdfium reader, plan ×{args.copies}"] = ROOT
         (
             walls[f"make all, pdfium reader, plan ×{args.copies}"],
             peaks[f"make all, pdfium reader, plan ×{args.copies}"],
@@ -69,7 +79,7 @@ def report() -> int:
         for run in range(args.runs):
             for name, command in commands.items():
                 out = Path(folder) / f"out-{run}-{len(walls[name])}-{abs(hash(name))}"
-                wall, peak, summary = timed_run(command(out))
+                wall, peak, summary = timed_run(command(out), folders[name])
                 walls[name].append(wall)
                 peaks[name].append(peak)
                 summaries[name] = summary

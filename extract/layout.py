@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from itertools import groupby
+from operator import itemgetter
 from statistics import median
 
 from extract.settings import ExtractSettings
@@ -144,14 +145,12 @@ class Char:
     @property
     def upright(self) -> bool:
         """Upright as pdfminer decides it: no flip and no quarter turn."""
-        a, b, c, d = self.matrix
-        return a * d > 0 and b * c <= 0
+        return upright_matrix(self.matrix)
 
     @property
     def angle(self) -> float:
         """The angle (degrees) of the character's baseline; 0 for upright text."""
-        a, b = self.matrix[0], self.matrix[1]
-        return math.degrees(math.atan2(b, a)) if (a or b) else 0.0
+        return matrix_angle(self.matrix)
 
 
 @dataclass
@@ -170,7 +169,38 @@ class PageContent:
 
 # Ligature glyphs read as their letters (pdfplumber's extract_words does the same).
 LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+_LIGATURE_CHARS = frozenset(LIGATURES)
 BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+
+
+def upright_matrix(matrix: tuple) -> bool:
+    """Upright as pdfminer decides it: no flip and no quarter turn (``Char.upright``)."""
+    a, b, c, d = matrix
+    return a * d > 0 and b * c <= 0
+
+
+def matrix_angle(matrix: tuple) -> float:
+    """The angle (degrees) of a baseline set by this matrix (``Char.angle``)."""
+    a, b = matrix[0], matrix[1]
+    return math.degrees(math.atan2(b, a)) if (a or b) else 0.0
+
+
+def per_matrix(chars: list[Char], function) -> list:
+    """``function`` of each character's matrix, computed once per distinct matrix (a page has a few, and the
+    characters of one text object share theirs)."""
+    values, memo = [], {}
+    last, value = None, None
+    for char in chars:
+        matrix = char.matrix
+        if matrix is not last:
+            key = matrix if type(matrix) is tuple else tuple(matrix)
+            if key in memo:
+                value = memo[key]
+            else:
+                value = memo[key] = function(key)
+            last = matrix
+        values.append(value)
+    return values
 
 
 def cluster_ids(values: list[float], tolerance: float) -> dict[float, int]:
@@ -192,17 +222,32 @@ def chars_to_words(chars: list[Char], settings: ExtractSettings) -> list[Word]:
     left to right (rotated text: top to bottom) and split at blanks, at a gap wider than ``x_tolerance`` and
     where a character steps back or changes line."""
     words: list[Word] = []
-    for (upright, _size, _font), run in groupby(chars, key=lambda char: (char.upright, char.size, char.fontname)):
-        run = list(run)
+    for upright, run in orientation_runs(chars):
+        # one sort by (line, place along it, content order): the order of a stable sort by line then of each
+        # line by place
         if upright:
             ids = cluster_ids([char.top for char in run], settings.y_tolerance)
-            line_of, order = (lambda char, ids=ids: ids[char.top]), (lambda char: char.x0)
+            keyed = sorted([(ids[char.top], char.x0, index) for index, char in enumerate(run)])
         else:
             ids = cluster_ids([char.x0 for char in run], settings.x_tolerance)
-            line_of, order = (lambda char, ids=ids: ids[char.x0]), (lambda char: (char.top, char.bottom))
-        for _line, members in groupby(sorted(run, key=line_of), key=line_of):
-            words += line_words(sorted(members, key=order), upright, settings)
+            keyed = sorted([(ids[char.x0], char.top, char.bottom, index) for index, char in enumerate(run)])
+        for _line, members in groupby(keyed, key=itemgetter(0)):
+            words += line_words([run[entry[-1]] for entry in members], upright, settings)
     return words
+
+
+def orientation_runs(chars: list[Char]) -> list[tuple[bool, list[Char]]]:
+    """The characters cut into runs of one orientation (upright or not), size and font, in content order."""
+    runs: list[tuple[bool, list[Char]]] = []
+    key = None
+    for upright, char in zip(per_matrix(chars, upright_matrix), chars):
+        here = (upright, char.size, char.fontname)
+        if key is None or here != key:
+            run: list[Char] = []
+            runs.append((upright, run))
+            key = here
+        run.append(char)
+    return runs
 
 
 def line_words(chars: list[Char], upright: bool, settings: ExtractSettings) -> list[Word]:
@@ -210,39 +255,53 @@ def line_words(chars: list[Char], upright: bool, settings: ExtractSettings) -> l
     along, across = (
         (settings.x_tolerance, settings.y_tolerance) if upright else (settings.y_tolerance, settings.x_tolerance)
     )
+    previous = None
     for char in chars:
         if char.text.isspace():
             words.append(current)
             current = []
+            previous = None
             continue
-        if current:
-            previous = current[-1]
+        if previous is not None:
             if upright:
-                start, end, position, level, previous_level = previous.x0, previous.x1, char.x0, char.top, previous.top
+                position, level = char.x0, char.top
+                start, end, previous_level = previous.x0, previous.x1, previous.top
             else:
-                start, end, position, level, previous_level = (
-                    previous.top,
-                    previous.bottom,
-                    char.top,
-                    char.x0,
-                    previous.x0,
-                )
+                position, level = char.top, char.x0
+                start, end, previous_level = previous.top, previous.bottom, previous.x0
             if position < start or position > end + along or abs(level - previous_level) > across:
                 words.append(current)
                 current = []
         current.append(char)
+        previous = char
     words.append(current)
-    return [word for word in map(merge_word, filter(None, words)) if word.text.strip()]
+    merged = []
+    for word in words:
+        if word:
+            word = merge_word(word)
+            if word.text.strip():
+                merged.append(word)
+    return merged
 
 
 def merge_word(chars: list[Char]) -> Word:
     first = chars[0]
+    text = "".join([char.text for char in chars])
+    if not _LIGATURE_CHARS.isdisjoint(text):
+        text = "".join(LIGATURES.get(char.text, char.text) for char in chars)
+    if len(chars) == 1:
+        x0, top, x1, bottom = first.x0, first.top, first.x1, first.bottom
+    else:
+        x0 = min([char.x0 for char in chars])
+        top = min([char.top for char in chars])
+        x1 = max([char.x1 for char in chars])
+        bottom = max([char.bottom for char in chars])
     return Word(
-        text="".join(LIGATURES.get(char.text, char.text) for char in chars),
-        x0=min(char.x0 for char in chars),
-        top=min(char.top for char in chars),
-        x1=max(char.x1 for char in chars),
-        bottom=max(char.bottom for char in chars),
+        text=text,
+        x0=x0,
+        top=top,
+        x1=x1,
+        bottom=bottom,
         size=float(first.size),
         bold=bool(BOLD_FONT.search(first.fontname)),
     )
@@ -372,11 +431,19 @@ def char_key(text: str, x0: float, top: float, fontname: str, size: float) -> tu
 
 
 def unique_chars(chars: list[Char]) -> list[Char]:
-    """The characters without those printed twice at the same place, in content order."""
+    """The characters without those printed twice at the same place, in content order (the key of
+    ``char_key``; the rounded top and size carried from the previous character where they are the same)."""
     seen: set[tuple] = set()
     unique = []
+    top = size = rounded_top = rounded_size = None
     for char in chars:
-        key = char_key(char.text, char.x0, char.top, char.fontname, char.size)
+        if char.top != top:
+            top = char.top
+            rounded_top = round(top, 1)
+        if char.size != size:
+            size = char.size
+            rounded_size = round(size, 1)
+        key = (char.text, round(char.x0, 1), rounded_top, char.fontname, rounded_size)
         if key not in seen:
             seen.add(key)
             unique.append(char)
@@ -430,11 +497,15 @@ def luminance(color) -> float:
 def decoration_chars(chars: list[Char], settings: ExtractSettings) -> list[Char]:
     """Characters that are page decoration, not content: set at an angle (a diagonal watermark), or much
     larger than the page's body text and either light or printed over other text (a stamp)."""
-    upright = [char for char in chars if abs(char.angle) <= settings.decoration_max_angle and not char.text.isspace()]
+    limit = settings.decoration_max_angle
+    angle_of = per_matrix(chars, lambda matrix: abs(matrix_angle(matrix)))
+    slanted = [angle > limit for angle in angle_of]
+    upright = [char for char, angle in zip(chars, angle_of) if angle <= limit and not char.text.isspace()]
     if not upright:
-        return [char for char in chars if abs(char.angle) > settings.decoration_max_angle]
-    body = median(float(char.size) for char in upright)
-    body_chars = [char for char in upright if float(char.size) < settings.decoration_size_ratio * body]
+        return [char for char, aslant in zip(chars, slanted) if aslant]
+    body = median([float(char.size) for char in upright])
+    large = settings.decoration_size_ratio * body
+    body_chars = [char for char in upright if float(char.size) < large]
 
     def over_text(char) -> bool:
         return any(
@@ -443,10 +514,10 @@ def decoration_chars(chars: list[Char], settings: ExtractSettings) -> list[Char]
         )
 
     decoration = []
-    for char in chars:
-        if abs(char.angle) > settings.decoration_max_angle:
+    for char, aslant in zip(chars, slanted):
+        if aslant:
             decoration.append(char)
-        elif float(char.size) >= settings.decoration_size_ratio * body and (
+        elif float(char.size) >= large and (
             luminance(char.fill) >= settings.decoration_min_luminance or over_text(char)
         ):
             decoration.append(char)
@@ -491,20 +562,33 @@ def drop_furniture(pages: list[PageLayout], settings: ExtractSettings) -> list[P
     are a bare page number, or that hold a piece of text repeated at the same height on many pages (the
     plan's title beside a chapter name that changes, a logo's lines)."""
 
+    bodies: dict[int, tuple[float, float]] = {}
+
+    def body_extent(page: PageLayout) -> tuple[float, float]:
+        """The top of the page's body (its lines outside both bands) and its bottom, once per page."""
+        if id(page) not in bodies:
+            band = settings.furniture_band * page.height
+            body = [(line.top, line.bottom) for line in page.lines]
+            body = [(top, bottom) for top, bottom in body if band <= (top + bottom) / 2 <= page.height - band]
+            bodies[id(page)] = (
+                min((top for top, _ in body), default=page.height),
+                max((bottom for _, bottom in body), default=0.0),
+            )
+        return bodies[id(page)]
+
     def in_band(line: Line, page: PageLayout) -> bool:
         """In the top or bottom band of the page, and set apart from the page's body by a clear gap: a table's
         first row at the top of a page runs on into the table below it."""
         band = settings.furniture_band * page.height
-        middle = (line.top + line.bottom) / 2
+        top, bottom = line.top, line.bottom
+        middle = (top + bottom) / 2
         if band <= middle <= page.height - band:
             return False
-        height = line.bottom - line.top
-        body = [other for other in page.lines if band <= (other.top + other.bottom) / 2 <= page.height - band]
+        height = bottom - top
+        below, above = body_extent(page)
         if middle < band:
-            below = min((other.top for other in body), default=page.height)
-            return below - line.bottom > settings.furniture_min_gap * height
-        above = max((other.bottom for other in body), default=0.0)
-        return line.top - above > settings.furniture_min_gap * height
+            return below - bottom > settings.furniture_min_gap * height
+        return top - above > settings.furniture_min_gap * height
 
     def segment_key(segment: Segment) -> tuple[str, int]:
         return (furniture_key(segment.text), round(segment.top / settings.furniture_height_step))

@@ -9,10 +9,10 @@ from extract.errors import InputError, NotThePlanError
 from extract.layout import PageLayout
 from extract.lists import stream_to_list_rows
 from extract.model import Extraction, Finding
-from extract.pdf import UnreadablePage, read_document
+from extract.pdf import Reading, UnreadablePage, read_document
 from extract.readers.provenance import after_cards, text_layer_pages
 from extract.settings import ExtractSettings
-from extract.verify import verify
+from extract.verify import SecondReading, start_second_reading, verify
 
 
 def decoration_findings(layouts: list[PageLayout]) -> list[Finding]:
@@ -45,6 +45,24 @@ def extract_plan(path: Path | str, settings: ExtractSettings | dict | None = Non
     path = Path(path)
     reading = read_document(path, settings)
     layouts = reading.layouts
+    ruled_pages = {layout.number for layout in layouts if layout.v_rulings} & text_layer_pages(layouts)
+    second = start_second_reading(path, ruled_pages, settings)  # loads while the cards are read
+    try:
+        return read_plan(path, layouts, reading, ruled_pages, second, settings)
+    finally:
+        if second is not None:
+            second.close()
+
+
+def read_plan(
+    path: Path,
+    layouts: list[PageLayout],
+    reading: Reading,
+    ruled_pages: set[int],
+    second: SecondReading | None,
+    settings: ExtractSettings,
+) -> Extraction:
+    """The cards, list rows and findings of the pages read, checked by the second reader."""
     stream = layouts_to_stream(layouts)
     reading_cards = stream_to_cards(stream, settings)
     cards, findings, uncertain = reading_cards.cards, reading_cards.findings, reading_cards.uncertain
@@ -60,10 +78,9 @@ def extract_plan(path: Path | str, settings: ExtractSettings | dict | None = Non
         )
     extraction = Extraction(str(path), len(layouts), cards, stream_to_list_rows(stream, card_starts(stream)), findings)
     extraction.findings += after_cards(extraction, layouts, settings)  # code repairs, OCR provenance
-    ruled_pages = {layout.number for layout in layouts if layout.v_rulings} & text_layer_pages(layouts)
     extraction.findings = unreadable_findings(reading.unreadable) + decoration_findings(layouts) + extraction.findings
     try:
-        extraction.findings += verify(extraction, path, ruled_pages, uncertain, settings)
+        extraction.findings += verify(extraction, path, ruled_pages, uncertain, settings, second=second)
     except Exception as error:  # the second reading is a check: its failure is reported, the cards are kept
         message = f"second reading failed ({type(error).__name__}: {error}); items not cross-checked"
         extraction.findings.append(Finding("verification_failed", None, None, None, message))

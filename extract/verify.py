@@ -11,7 +11,10 @@ from __future__ import annotations
 import os
 import re
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +34,9 @@ class CellReader:
 
     name = "base"
 
+    def load(self) -> None:
+        """Import the reader's library (done ahead of the pages by ``SecondReading``)."""
+
     def read_cells(self, path: Path, pages: list[int]) -> list[Cell]:
         return [cell for page in pages for cell in self.read_page_cells(path, page)]
 
@@ -43,9 +49,11 @@ class CamelotLattice(CellReader):
 
     name = "camelot"
 
-    def read_cells(self, path: Path, pages: list[int]) -> list[Cell]:
-        import camelot
+    def load(self) -> None:
+        import_camelot()
 
+    def read_cells(self, path: Path, pages: list[int]) -> list[Cell]:
+        camelot = import_camelot()
         # One call for all pages: camelot opens and splits the document once per call.
         tables = camelot.read_pdf(
             str(path), pages=",".join(map(str, pages)), flavor="lattice", engine="vector", suppress_stdout=True
@@ -64,6 +72,23 @@ class CamelotLattice(CellReader):
         return self.read_cells(path, [page])
 
 
+def import_camelot():
+    """camelot without matplotlib: camelot imports it for its debug plots only (``camelot.plotting``, where it
+    is installed), and that import is more than a third of camelot's; nothing here draws. Where matplotlib is
+    already imported, camelot gets it as usual."""
+    if "camelot" in sys.modules:
+        return sys.modules["camelot"]
+    blocked = "matplotlib" not in sys.modules
+    if blocked:
+        sys.modules["matplotlib"] = None  # an import of it raises ImportError, which camelot.plotting expects
+    try:
+        import camelot
+    finally:
+        if blocked and sys.modules.get("matplotlib", False) is None:
+            del sys.modules["matplotlib"]
+    return camelot
+
+
 def camelot_box(page: int, cell, page_height: float) -> Box:
     """camelot's Cell(x1, y1, x2, y2) has a bottom-left origin; ours is top-left."""
     return Box(page, cell.x1, page_height - cell.y2, cell.x2, page_height - cell.y1)
@@ -73,6 +98,9 @@ class PdfplumberTables(CellReader):
     """pdfplumber's own table finder (lines strategy), a second reader that needs no other library."""
 
     name = "pdfplumber-tables"
+
+    def load(self) -> None:
+        import pdfplumber  # noqa: F401
 
     def read_page_cells(self, path: Path, page: int) -> list[Cell]:
         import pdfplumber
@@ -114,6 +142,60 @@ def read_cells_parallel(reader_name: str, path: Path, pages: list[int], workers:
             for cells in pool.map(_read_pages, [reader_name] * workers, [str(path)] * workers, chunks)
             for cell in cells
         ]
+
+
+def _load_reader(reader_name: str) -> None:
+    get_reader(reader_name).load()
+
+
+class SecondReading:
+    """The second reader in a worker process of its own, started before its pages are known: its library
+    (camelot, with numpy, pandas and OpenCV) loads there while this process reads the cards, and ``submit``
+    then hands it the pages. One worker, for the few pages the default (``verify="uncertain"``) reads; the
+    library never enters this process."""
+
+    def __init__(self, reader_name: str, path: Path) -> None:
+        self.reader_name, self.path = reader_name, Path(path)
+        self.pool = ProcessPoolExecutor(max_workers=1)
+        self.tasks = [self.pool.submit(_load_reader, reader_name)]
+
+    def submit(self, pages: list[int]) -> Future:
+        """The cells of ``pages``, read in the worker (a future)."""
+        self.tasks.append(self.pool.submit(_read_pages, self.reader_name, str(self.path), pages))
+        return self.tasks[-1]
+
+    def close(self) -> None:
+        """Stop the worker, at once where it still works (loading with no page given to it, or reading pages
+        nobody waits for any more: the build stopped)."""
+        if not all(task.done() for task in self.tasks):
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.terminate()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+_MEANWHILE: ContextVar[Callable[[], None] | None] = ContextVar("meanwhile", default=None)
+
+
+@contextmanager
+def while_second_reads(work: Callable[[], None]):
+    """Within the block, ``work`` (which needs nothing of the extraction) is done in this process while the
+    second reader reads its pages in its worker; it is not called where no worker reads, so the caller does it
+    after the block where it was not done."""
+    token = _MEANWHILE.set(work)
+    try:
+        yield
+    finally:
+        _MEANWHILE.reset(token)
+
+
+def start_second_reading(path: Path, ruled_pages: set[int], settings: ExtractSettings) -> SecondReading | None:
+    """The second reader started ahead where the build will most likely call it: the default check of
+    uncertain pages, a document with ruled pages, and more than one worker allowed; otherwise None (``verify``
+    then starts it when it has pages)."""
+    workers = settings.workers or os.cpu_count() or 1
+    if settings.verify != "uncertain" or not ruled_pages or workers < 2:
+        return None
+    return SecondReading("camelot", path)
 
 
 _SPACE = re.compile(r"\s+")
@@ -183,7 +265,10 @@ def verify(
     uncertain_pages: set[int],
     settings: ExtractSettings,
     reader_name: str = "camelot",
+    second: SecondReading | None = None,
 ) -> list[Finding]:
+    """``second``: the second reader already started (``start_second_reading``); None starts it here. While
+    that worker reads, this process does the work given to ``while_second_reads``, if any."""
     if settings.verify == "off":
         return []
     pages = ruled_card_pages(extraction, ruled_pages)
@@ -191,6 +276,13 @@ def verify(
         pages = [page for page in pages if page in uncertain_pages]
     if settings.progress:
         print(f"second reading ({reader_name}) of {len(pages)} pages", file=sys.stderr, flush=True)
-    cells = read_cells_parallel(reader_name, path, pages, settings.workers)
+    if second is not None and second.reader_name == reader_name and pages:
+        pending = second.submit(pages)
+        meanwhile = _MEANWHILE.get()
+        if meanwhile is not None:
+            meanwhile()
+        cells = pending.result()
+    else:
+        cells = read_cells_parallel(reader_name, path, pages, settings.workers)
     extraction.verified_pages = pages
     return compare_cells(extraction, cells, reader_name)

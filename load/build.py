@@ -261,22 +261,55 @@ def build(
         return summary
 
 
+class WorkAhead:
+    """The build's work that needs nothing of the extraction: reading the printed page numbers and loading
+    the tables. Done once, while the second reader reads its pages in its own worker, or after the extraction
+    where there is none. The writers (pyarrow, which loads pandas, and duckdb) are left until that worker is
+    gone: both at once would hold twice the memory of either."""
+
+    def __init__(self, pdf: Path) -> None:
+        self.pdf = pdf
+        self.done = False
+        self.printed = None
+        self.printed_error: Exception | None = None
+
+    def __call__(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        from load.printed import PrintedPages, read_printed
+
+        try:
+            self.printed = read_printed(self.pdf)
+        except Exception as error:
+            self.printed, self.printed_error = PrintedPages(), error
+        try:
+            import load.tables  # noqa: F401
+        except ImportError:  # said where it is used, not here (this may run inside the second reading)
+            pass
+
+
 def write_dataset(
     pdf: Path, out: Path, settings: dict, corrections: Path | None, fixes: list, key: str, log: LogRecords
 ) -> Summary:
-    # Imported here so that an up-to-date check stays fast.
+    # Imported here so that an up-to-date check stays fast; the writers (pyarrow, duckdb) and the tables only
+    # once the pages are read, so that the page readers start without them.
     from extract.model import Finding
     from extract.run import extract_plan
-    from load import write
+    from extract.verify import while_second_reads
     from load.corrections import correct_extraction
-    from load.printed import PrintedPages, read_printed
+
+    ahead = WorkAhead(pdf)
+    with while_second_reads(ahead):
+        extraction = extract_plan(pdf, settings)
+    ahead()  # where the second reader did not run
+    from load import write
     from load.tables import extraction_to_rows, validate_rows, with_corrections
 
-    extraction, item_outcomes = correct_extraction(extract_plan(pdf, settings), fixes)
-    try:
-        printed = read_printed(pdf)
-    except Exception as error:  # printed page numbers are context: without them the cards are still whole
-        printed = PrintedPages()
+    extraction, item_outcomes = correct_extraction(extraction, fixes)
+    printed = ahead.printed
+    if ahead.printed_error is not None:  # printed page numbers are context: without them the cards are whole
+        error = ahead.printed_error
         message = f"printed page numbers and chapter headings not read ({type(error).__name__}: {error})"
         extraction.findings.append(Finding("printed_pages_unread", None, None, None, message))
     rows = validate_rows(with_corrections(extraction_to_rows(extraction, printed), fixes, item_outcomes, printed))

@@ -233,6 +233,8 @@ def write_duckdb(folder: Path) -> None:
     filesystem_step(f"write {DATABASE}")
     connection = duckdb.connect(str(folder / DATABASE))
     try:
+        # one transaction: each statement on its own would be committed (and written to disk) on its own
+        connection.execute("BEGIN TRANSACTION")
         for table in TABLES:  # in order: a table after those its foreign keys point to
             path = (folder / f"{table}.parquet").as_posix().replace("'", "''")
             connection.execute(create_table_sql(table))
@@ -241,6 +243,7 @@ def write_duckdb(folder: Path) -> None:
             connection.execute(f"CREATE VIEW {name} AS {view.sql}")
         for statement in comment_sql():
             connection.execute(statement)
+        connection.execute("COMMIT")
     finally:
         connection.close()
 

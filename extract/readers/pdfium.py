@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import struct
 import unicodedata
 
 from extract.errors import InputError
@@ -38,6 +39,9 @@ PDFIUM_HYPHEN, HYPHEN = 0x2, "-"
 # pdfium's loose box (float32 rounding on page coordinates is below 1e-4 pt).
 ADVANCE_SLACK = 0.01
 SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
+# A character's origin (x, y as doubles) then its loose box (FS_RECTF: left, top, right, bottom as floats), as
+# pdfium writes them into one buffer.
+_POSITION = struct.Struct("=2d4f")
 
 
 def _prototype(function, restype, *argtypes):
@@ -171,46 +175,54 @@ class PdfiumReader(PageReader):
 
     def page_chars(self, textpage, to_page: tuple[float, ...], height: float) -> list[Char]:
         api = self.api
-        count = api.count_chars(textpage)
-        ox, oy = ctypes.c_double(), ctypes.c_double()
-        ox_ref, oy_ref = ctypes.byref(ox), ctypes.byref(oy)
-        loose = self.api.raw.FS_RECTF()
-        loose_ref = ctypes.byref(loose)
+        text_object, unicode, origin, loose_box = api.text_object, api.unicode, api.origin, api.loose_box
+        # handles and addresses as plain pointers: ctypes converts them for the call at the least cost
+        text_page = ctypes.cast(textpage, ctypes.c_void_p).value
+        count = api.count_chars(text_page)
+        # one buffer for a character's origin (two doubles) and loose box (FS_RECTF: left, top, right, bottom as
+        # floats), read back in one unpack
+        buffer = ctypes.create_string_buffer(_POSITION.size)
+        address = ctypes.addressof(buffer)
+        origin_x, origin_y, box = (ctypes.c_void_p(address + offset) for offset in (0, 8, 16))
+        read = _POSITION.unpack_from
         objects: dict[int, tuple] = {}
         widths: dict[tuple[int, int], float] = {}
         width = ctypes.c_float()
         width_ref = ctypes.byref(width)
         chars: list[Char] = []
+        append = chars.append
         pa, pb, pc, pd, pe, pf = to_page
         identity = to_page == (1, 0, 0, 1, 0, 0)
-        last = None  # (object, origin, loose box) of the previous character, to join a ligature's code points
+        normalize = unicodedata.normalize
+        # the object and the origin and loose box of the previous character, to join a ligature's code points
+        last_object, last_position = None, None
         for index in range(count):
-            obj = api.text_object(textpage, index)
+            obj = text_object(text_page, index)
             if not obj:
-                last = None
+                last_object = None
                 continue  # a space or line break pdfium inferred
-            code = api.unicode(textpage, index)
-            api.origin(textpage, index, ox_ref, oy_ref)
-            api.loose_box(textpage, index, loose_ref)
-            x, y, right = ox.value, oy.value, loose.right
-            here = (obj, x, y, right, loose.left, loose.top, loose.bottom)
-            if last == here:
+            code = unicode(text_page, index)
+            origin(text_page, index, origin_x, origin_y)
+            loose_box(text_page, index, box)
+            position = read(buffer)
+            if obj == last_object and position == last_position:
                 # the next code point of one glyph (a ligature « ti »): pdfminer has one character « ti »
                 previous = chars[-1]
-                previous.text = unicodedata.normalize("NFC", previous.text + chr(code))
+                previous.text = normalize("NFC", previous.text + chr(code))
                 if identity and previous.matrix[1] == previous.matrix[2] == 0 and previous.matrix[0] > 0:
-                    previous.x1 = right  # the width found was its first letter's: the ligature's box is kept
+                    previous.x1 = position[4]  # the width found was its first letter's: the ligature's box is kept
                 continue
-            last = here
+            last_object, last_position = obj, position
+            x, y, left, top, right, bottom = position
             properties = objects.get(obj)
             if properties is None:
-                properties = objects[obj] = self.object_properties(textpage, index, obj, to_page)
+                properties = objects[obj] = self.object_properties(text_page, index, obj, to_page)
             font, fontname, size, descent, (a, b, c, d), fill = properties
             if code == PDFIUM_HYPHEN:
                 code = ord(HYPHEN)
             text = chr(code)
             if not text.isascii():
-                text = unicodedata.normalize("NFC", text)
+                text = normalize("NFC", text)
             # the advance (text space): the font's width for the character, as pdfminer reads it; pdfium's
             # loose box is the union of that advance and the glyph's outline, so a width that would end beyond
             # it is not this glyph's (a code point the font maps from several codes): the loose box is kept
@@ -221,7 +233,7 @@ class PdfiumReader(PageReader):
                     width.value if api.glyph_width(font, code, ctypes.c_float(1.0), width_ref) else -1.0
                 )
             advance *= size
-            empty = right == loose.left and loose.top == loose.bottom  # a space: no outline, no loose box
+            empty = right == left and top == bottom  # a space: no outline, no loose box
             if a and not empty and (advance < 0 or abs(a * advance) > abs(right - x) + ADVANCE_SLACK):
                 advance = (right - x) / a
             elif not a and advance < 0:
@@ -237,8 +249,7 @@ class PdfiumReader(PageReader):
                 xs = (x + c * low, x + a * advance + c * low, x + c * high, x + a * advance + c * high)
                 ys = (y + d * low, y + b * advance + d * low, y + d * high, y + b * advance + d * high)
                 x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-            char = Char(text, x0, height - y1, x1, height - y0, y1 - y0, fontname, fill, (a, b, c, d))
-            chars.append(char)
+            append(Char(text, x0, height - y1, x1, height - y0, y1 - y0, fontname, fill, (a, b, c, d)))
         return chars
 
     def object_properties(self, textpage, index: int, obj: int, to_page: tuple[float, ...]) -> tuple:
