@@ -184,11 +184,12 @@ def title_carried_over(lines: list[StreamLine], stream: list[StreamLine], end: i
         and not _HEADER.match(following.line.text)
     ):
         return False
-    if " ".join(line.line.text for line in lines).rstrip().endswith(":"):
+    text = " ".join(line.line.text for line in lines)
+    if text.rstrip().endswith(":"):
         return True
     opens_header = end + 1 < len(stream) and bool(_HEADER.match(stream[end + 1].line.text))
     aligned = abs(following.line.x0 - lines[0].line.x0) <= DEFAULTS.column_tolerance
-    return ":" in " ".join(line.line.text for line in lines) and aligned and not opens_header
+    return ":" in text and aligned and not opens_header
 
 
 def continues_header(last: StreamLine, entry: StreamLine) -> bool:
@@ -943,7 +944,7 @@ def line_as_printed(entry: StreamLine, segments: list[Segment]) -> ValueLine:
     return ValueLine(words, entry, None)
 
 
-def row_to_value_lines(row: RowLines) -> list[ValueLine]:
+def row_to_value_lines(row: RowLines, settings: ExtractSettings = DEFAULTS) -> list[ValueLine]:
     """The row's value lines, glyphs taken off. A dash opening a line is the text's own where the row's items
     open with another glyph, or where the line above stops inside a phrase (« … (CP 2024 : 4 079 376 » /
     « – CE 2025 : 3 700 000) ») and the dash stands where the row's lines start."""
@@ -956,17 +957,20 @@ def row_to_value_lines(row: RowLines) -> list[ValueLine]:
     return [
         line_as_printed(line.entry, segments)
         if line.glyph in DASH_GLYPHS
-        and (other_glyphs or (index and inside_a_phrase(lines[index - 1]) and in_text_column(segments, text_starts)))
+        and (
+            other_glyphs
+            or (index and inside_a_phrase(lines[index - 1]) and in_text_column(segments, text_starts, settings))
+        )
         else line
         for index, (line, (_, segments)) in enumerate(zip(lines, row.lines))
     ]
 
 
-def in_text_column(segments: list[Segment], text_starts: list[float]) -> bool:
+def in_text_column(segments: list[Segment], text_starts: list[float], settings: ExtractSettings = DEFAULTS) -> bool:
     """Does a line's dash stand where the row's lines without a glyph start (a dash of the text), not left of
     them (a bullet column, or a bullet hanging before its item)?"""
     dash = segments[0].words[0]
-    return bool(text_starts) and dash.x0 >= min(text_starts) - DEFAULTS.column_tolerance
+    return bool(text_starts) and dash.x0 >= min(text_starts) - settings.column_tolerance
 
 
 def inside_a_phrase(line: ValueLine) -> bool:
@@ -1042,7 +1046,7 @@ def rows_to_items(
 ) -> tuple[list[list[Item]], set[int]]:
     """Each row's items, and the pages where an item boundary was decided by words, not by layout; a row
     with too few items to show a punctuation habit follows its card's."""
-    row_lines = [row_to_value_lines(row) for row in rows]
+    row_lines = [row_to_value_lines(row, settings) for row in rows]
     # Untabled text is set in the page's text frame, not in the card's value column: its own lines say
     # where it wraps.
     row_edges = [

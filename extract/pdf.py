@@ -240,9 +240,9 @@ def read_one_page(reader: PageReader, number: int, settings: ExtractSettings) ->
         return empty_layout(number), f"timeout: more than {limit:g} s"
     except Exception as error:  # whatever a reader raises on a damaged page: the page is reported, not lost
         return empty_layout(number), f"{type(error).__name__}: {error}"
-    share = garbage_share(layout)
-    if share >= GARBAGE_SHARE or control_chars(layout) >= MAX_CONTROL_CHARS:
-        return empty_layout(number), f"text layer decodes to garbage ({control_chars(layout)} control characters)"
+    controls = control_chars(layout)
+    if garbage_share(layout) >= GARBAGE_SHARE or controls >= MAX_CONTROL_CHARS:
+        return empty_layout(number), f"text layer decodes to garbage ({controls} control characters)"
     if damaged:
         return empty_layout(number), damaged
     return layout, None

@@ -96,13 +96,7 @@ def known_prefixes(prefix_counts: Counter[str], leaving_out: str | None = None) 
 
 def list_prefixes(extraction: Extraction) -> frozenset[str]:
     """The prefixes of the summary list's codes that read against the grammar."""
-    prefixes = set()
-    for row in extraction.list_rows:
-        try:
-            prefixes.add(canonical_code(row.code or "").split("-")[0])
-        except ValueError:
-            continue
-    return frozenset(prefixes)
+    return frozenset(prefix for row in extraction.list_rows if (prefix := code_prefix(row.code or "")) is not None)
 
 
 def repaired(printed: str, prefixes: frozenset[str]) -> tuple[str, str]:
