@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import groupby
 from operator import itemgetter
 from statistics import median
@@ -41,11 +42,12 @@ class Word:
 
 @dataclass
 class Segment:
-    """Words of one line that sit together, between two cell gaps or rulings."""
+    """Words of one line that sit together, between two cell gaps or rulings. Its words are fixed once the
+    segment is read: its text and extent are computed once (the card reader asks for them many times)."""
 
     words: list[Word]
 
-    @property
+    @cached_property
     def text(self) -> str:
         return " ".join(word.text for word in self.words)
 
@@ -57,11 +59,11 @@ class Segment:
     def x1(self) -> float:
         return self.words[-1].x1
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(word.top for word in self.words)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(word.bottom for word in self.words)
 
@@ -77,6 +79,8 @@ class Segment:
 
 @dataclass
 class Line:
+    """A line of a page, cut into segments; fixed once read, like its segments."""
+
     page: int
     segments: list[Segment]
 
@@ -84,7 +88,7 @@ class Line:
     def words(self) -> list[Word]:
         return [word for segment in self.segments for word in segment.words]
 
-    @property
+    @cached_property
     def text(self) -> str:
         return " ".join(segment.text for segment in self.segments)
 
@@ -96,11 +100,11 @@ class Line:
     def x1(self) -> float:
         return self.segments[-1].x1
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(segment.top for segment in self.segments)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(segment.bottom for segment in self.segments)
 

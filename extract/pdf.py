@@ -368,14 +368,21 @@ def read_document(path: Path, settings: ExtractSettings | dict | None = None) ->
         if result.layouts:
             progress.advance(result.layouts[0].number, result.layouts[-1].number, len(result.layouts))
 
+    probe_judged = False
+
     def probed() -> None:
         # the first pages decide only when they could all be read: a damaged copy of the plan is read whole
-        if probe and all(number in pages and number not in causes for number in range(1, probe + 1)):
-            if not looks_like_the_plan([pages[number] for number in range(1, probe + 1)]):
-                raise NotThePlanError(
-                    f"{path}: its first {probe} pages print no project card (« Sous Projet CODE : title ») and "
-                    "nothing of an action plan; not the plan"
-                )
+        nonlocal probe_judged
+        if probe_judged or not probe or not all(number in pages for number in range(1, probe + 1)):
+            return
+        probe_judged = True
+        if any(number in causes for number in range(1, probe + 1)):
+            return
+        if not looks_like_the_plan([pages[number] for number in range(1, probe + 1)]):
+            raise NotThePlanError(
+                f"{path}: its first {probe} pages print no project card (« Sous Projet CODE : title ») and "
+                "nothing of an action plan; not the plan"
+            )
 
     new_pool: Callable[[], Executor] = (
         (lambda: ProcessPoolExecutor(max_workers=workers)) if workers > 1 else (lambda: InlineExecutor())

@@ -316,8 +316,8 @@ def write_dataset(
     unreadable = sorted(row["page"] for row in rows["findings"] if row["kind"] == "page_unreadable")
     staging = write.staging_folder(out)
     try:
-        write.write_parquet(rows, staging)
-        write.write_duckdb(staging)
+        write.write_duckdb(rows, staging)
+        write.write_parquet(staging)
         statuses = dict(Counter(row["status"] for row in rows["corrections"]))
         summary = Summary(
             len(rows["cards"]),

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 import sys
-import typing
 from pathlib import Path
 
-from load.write import VIEWS, duckdb_type, table_description, table_schema
+from load.write import VIEWS, table_columns, table_description
 from schemas.records import FOREIGN_KEYS, PRIMARY_KEYS, TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +39,6 @@ def keys_line(table: str) -> str:
 def tables_markdown() -> str:
     lines = [BEGIN, ""]
     for table, model in TABLES.items():
-        hints = typing.get_type_hints(model)
         lines += [
             f"### `{table}` — {table_description(table)}",
             "",
@@ -49,10 +47,9 @@ def tables_markdown() -> str:
             "| column | type | meaning |",
             "| --- | --- | --- |",
         ]
-        for field in table_schema(table):
-            nullable = type(None) in typing.get_args(hints[field.name])
-            kind = duckdb_type(field) + ("" if nullable else " not null")
-            lines.append(f"| `{field.name}` | {kind} | {cell(model.model_fields[field.name].description or '')} |")
+        for column in table_columns(table):
+            kind = column.type + ("" if column.nullable else " not null")
+            lines.append(f"| `{column.name}` | {kind} | {cell(model.model_fields[column.name].description or '')} |")
         lines.append("")
     lines += ["### Views", "", "| view | question | columns |", "| --- | --- | --- |"]
     for name, view in VIEWS.items():

@@ -475,10 +475,37 @@ def card_page(card: Card) -> int | None:
     return min(box.page for box in boxes) if boxes else None
 
 
-def readable_cards(
-    cards: list[Card], printed: PrintedPages
-) -> tuple[list[tuple[Card, CardReadings]], list[dict], list[Finding]]:
-    """The cards whose code and rows can be read, each with its readings, and for each other card a ``rejected``
+@dataclasses.dataclass
+class ReadCard:
+    """A card the build can read: its readings and the rows of the tables it alone decides."""
+
+    card: Card
+    readings: CardReadings
+    field_items: list[dict]
+    budget_lines: list[dict]
+    schedule_phases: list[dict]
+    targets: list[dict]
+
+
+def read_card_rows(card: Card, printed: PrintedPages) -> ReadCard:
+    """Every row the card gives; raises where a rule cannot read it (the card's people and entities are read
+    here alone too, so that a card no rule reads is found before the tables across cards are made)."""
+    readings = read_card(card)
+    card_to_row(card, readings, printed, {})
+    people_rows([readings], printed)
+    entity_rows([readings], printed)
+    return ReadCard(
+        card,
+        readings,
+        card_to_field_items(card, readings.code, printed),
+        card_to_budget_lines(readings, printed),
+        card_to_schedule_phases(readings, printed),
+        card_to_targets(readings, printed),
+    )
+
+
+def readable_cards(cards: list[Card], printed: PrintedPages) -> tuple[list[ReadCard], list[dict], list[Finding]]:
+    """The cards whose code and rows can be read, each with its rows, and for each other card a ``rejected``
     row and a finding (``unparseable_card``): one card the build cannot read never ends the build."""
     kept, rejected, findings = [], [], []
     for card in cards:
@@ -489,15 +516,7 @@ def readable_cards(
             reason = f"card « {card.code} » has items without a position on the page"
         else:
             try:
-                readings = read_card(card)
-                card_to_row(card, readings, printed, {})
-                card_to_field_items(card, readings.code, printed)
-                card_to_budget_lines(readings, printed)
-                card_to_schedule_phases(readings, printed)
-                card_to_targets(readings, printed)
-                people_rows([readings], printed)
-                entity_rows([readings], printed)
-                kept.append((card, readings))
+                kept.append(read_card_rows(card, printed))
                 continue
             except Exception as error:  # a card no rule reads: rejected with its reason, the others go on
                 reason = f"card « {card.code} » cannot be read: {type(error).__name__}: {error}"
@@ -528,12 +547,12 @@ def extraction_to_rows(extraction: Extraction, printed: PrintedPages | None = No
     becomes a ``rejected`` row and a finding, never an error."""
     printed = printed or PrintedPages()
     kept, rejected_cards, card_problems = readable_cards(extraction.cards, printed)
-    cards, readings = [card for card, _ in kept], [card_readings for _, card_readings in kept]
+    cards, readings = [read.card for read in kept], [read.readings for read in kept]
     list_rows, rejected_list_rows, list_problems = readable_list_rows(extraction.list_rows)
     extraction = dataclasses.replace(extraction, cards=cards, list_rows=list_rows)
     codes = {card_readings.code for card_readings in readings}
     chapters = printed_chapters(chapter_headings(printed, section_rows(cards)))
-    card_rows = [card_to_row(card, card_readings, printed, chapters) for card, card_readings in kept]
+    card_rows = [card_to_row(read.card, read.readings, printed, chapters) for read in kept]
     people, card_people = people_rows(readings, printed)
     registry, card_entities = entity_rows(readings, printed)
     aliases = entity_alias_rows()
@@ -550,14 +569,10 @@ def extraction_to_rows(extraction: Extraction, printed: PrintedPages | None = No
         "owners": owners,
         "people": people,
         "cards": card_rows,
-        "field_items": [
-            row for card, card_readings in kept for row in card_to_field_items(card, card_readings.code, printed)
-        ],
-        "budget_lines": [row for card_readings in readings for row in card_to_budget_lines(card_readings, printed)],
-        "schedule_phases": [
-            row for card_readings in readings for row in card_to_schedule_phases(card_readings, printed)
-        ],
-        "indicator_targets": [row for card_readings in readings for row in card_to_targets(card_readings, printed)],
+        "field_items": [row for read in kept for row in read.field_items],
+        "budget_lines": [row for read in kept for row in read.budget_lines],
+        "schedule_phases": [row for read in kept for row in read.schedule_phases],
+        "indicator_targets": [row for read in kept for row in read.targets],
         "card_people": card_people,
         "card_entities": card_entities,
         "list_entries": list_entries,

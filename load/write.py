@@ -1,5 +1,8 @@
-"""Write validated rows as Parquet files and one DuckDB database, into a staging folder that replaces the
+"""Write validated rows as one DuckDB database and Parquet files, into a staging folder that replaces the
 output folder only once everything is written.
+
+DuckDB reads the rows (as JSON lines, typed by the models: ``table_columns``) and writes each table's Parquet
+file itself: one library types and writes both, and no Python object goes through a columnar conversion.
 
 Every step that changes the file system (each file written, each rename, each removal) first calls
 ``filesystem_step`` with what it is about to do: a no-op, which the fault-injection tests replace to stop a
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import json
 import os
 import shutil
 import types
@@ -20,9 +24,6 @@ import typing
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from schemas.records import FOREIGN_KEYS, PRIMARY_KEYS, TABLES
 
@@ -121,88 +122,65 @@ VIEWS: dict[str, View] = {
 }
 
 
-def arrow_type(annotation, field) -> pa.DataType:
+def column_type(annotation, field) -> str:
+    """The DuckDB type of a model field (a list of X is ``X[]``; Decimal with the field's decimal places)."""
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
         (inner,) = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-        return arrow_type(inner, field)
+        return column_type(inner, field)
     if origin is list:
-        return pa.list_(arrow_type(typing.get_args(annotation)[0], field))
+        return column_type(typing.get_args(annotation)[0], field) + "[]"
     if origin is typing.Literal or annotation is str:
-        return pa.string()
+        return "VARCHAR"
     if annotation is bool:
-        return pa.bool_()
+        return "BOOLEAN"
     if annotation is int:
-        return pa.int64()
+        return "BIGINT"
     if annotation is float:
-        return pa.float64()
+        return "DOUBLE"
     if annotation is Decimal:
         places = next(
             (meta.decimal_places for meta in field.metadata if getattr(meta, "decimal_places", None) is not None), 2
         )
-        return pa.decimal128(18, places)
+        return f"DECIMAL(18,{places})"
     if annotation is dt.date:
-        return pa.date32()
+        return "DATE"
     raise TypeError(f"no column type for {annotation!r}")
 
 
-def table_schema(table: str) -> pa.Schema:
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # DuckDB's
+    nullable: bool
+
+
+def table_columns(table: str) -> list[Column]:
+    """The table's columns from its model, in order: DuckDB type, and whether the model allows null."""
     model = TABLES[table]
     hints = typing.get_type_hints(model)
-    return pa.schema([pa.field(name, arrow_type(hints[name], field)) for name, field in model.model_fields.items()])
-
-
-def filesystem_step(what: str) -> None:
-    """Called before each change to the file system, with what it is about to do (see the module's docstring)."""
-
-
-def write_parquet(rows: dict[str, list[dict]], folder: Path) -> None:
-    for table, table_rows in rows.items():
-        schema = table_schema(table)
-        quantized = [quantize(row, schema) for row in table_rows]
-        filesystem_step(f"write {table}.parquet")
-        pq.write_table(pa.Table.from_pylist(quantized, schema=schema), folder / f"{table}.parquet", compression="zstd")
-
-
-def quantize(row: dict, schema: pa.Schema) -> dict:
-    """Decimals to the column's scale, so that 11 MDH reads as 11000000.00 in both Parquet and DuckDB."""
-    out = dict(row)
-    for field in schema:
-        if pa.types.is_decimal(field.type) and out.get(field.name) is not None:
-            out[field.name] = Decimal(out[field.name]).quantize(Decimal(1).scaleb(-field.type.scale))
-    return out
-
-
-def duckdb_type(field: pa.Field) -> str:
-    kind = field.type
-    if pa.types.is_list(kind):
-        return duckdb_type(pa.field("item", kind.value_type)) + "[]"
-    if pa.types.is_decimal(kind):
-        return f"DECIMAL({kind.precision},{kind.scale})"
-    return {
-        pa.string(): "VARCHAR",
-        pa.int64(): "BIGINT",
-        pa.float64(): "DOUBLE",
-        pa.bool_(): "BOOLEAN",
-        pa.date32(): "DATE",
-    }[kind]
+    return [
+        Column(name, column_type(hints[name], field), type(None) in typing.get_args(hints[name]))
+        for name, field in model.model_fields.items()
+    ]
 
 
 def create_table_sql(table: str) -> str:
     """The table with its types from its model, NOT NULL where the model allows no null, its primary key and
     its foreign keys."""
-    model = TABLES[table]
-    hints = typing.get_type_hints(model)
-    columns = []
-    for field in table_schema(table):
-        optional = type(None) in typing.get_args(hints[field.name])
-        columns.append(f"{field.name} {duckdb_type(field)}{'' if optional else ' NOT NULL'}")
+    columns = [
+        f"{column.name} {column.type}{'' if column.nullable else ' NOT NULL'}" for column in table_columns(table)
+    ]
     if table in PRIMARY_KEYS:
         columns.append(f"PRIMARY KEY ({PRIMARY_KEYS[table]})")
     for (source, column), (target, target_column) in FOREIGN_KEYS.items():
         if source == table:
             columns.append(f"FOREIGN KEY ({column}) REFERENCES {target} ({target_column})")
     return f"CREATE TABLE {table} (\n    " + ",\n    ".join(columns) + "\n)"
+
+
+def filesystem_step(what: str) -> None:
+    """Called before each change to the file system, with what it is about to do (see the module's docstring)."""
 
 
 def quote(text: str) -> str:
@@ -227,23 +205,66 @@ def table_description(table: str) -> str:
     return " ".join((TABLES[table].__doc__ or "").split())
 
 
-def write_duckdb(folder: Path) -> None:
+def json_value(value):
+    """JSON for the values JSON has no type for: a decimal as its exact digits, a date as ISO 8601."""
+    if isinstance(value, (Decimal, dt.date)):
+        return str(value)
+    raise TypeError(f"no JSON form for {value!r}")
+
+
+def write_rows_file(table_rows: list[dict], path: Path) -> None:
+    """The rows as JSON lines: DuckDB reads them into the typed table (the decimals' digits cast to the column's
+    scale, so that 11 MDH reads as 11000000.00 in both DuckDB and Parquet)."""
+    filesystem_step(f"write {path.name}")
+    with path.open("w", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(row, default=json_value, ensure_ascii=False) + "\n" for row in table_rows)
+
+
+def read_json_sql(table: str, path: Path) -> str:
+    types_ = ", ".join(f"{quote(column.name)}: {quote(column.type)}" for column in table_columns(table))
+    return f"SELECT * FROM read_json({quote(path.as_posix())}, format = 'newline_delimited', columns = {{{types_}}})"
+
+
+def write_duckdb(rows: dict[str, list[dict]], folder: Path) -> None:
+    """``plan.duckdb``: every table typed from its model, with its keys, the views and the comments. The rows go
+    through JSON lines files in ``folder``, removed once read."""
     import duckdb
 
-    filesystem_step(f"write {DATABASE}")
-    connection = duckdb.connect(str(folder / DATABASE))
+    files = []
     try:
-        # one transaction: each statement on its own would be committed (and written to disk) on its own
-        connection.execute("BEGIN TRANSACTION")
-        for table in TABLES:  # in order: a table after those its foreign keys point to
-            path = (folder / f"{table}.parquet").as_posix().replace("'", "''")
-            connection.execute(create_table_sql(table))
-            connection.execute(f"INSERT INTO {table} SELECT * FROM read_parquet('{path}')")
-        for name, view in VIEWS.items():
-            connection.execute(f"CREATE VIEW {name} AS {view.sql}")
-        for statement in comment_sql():
-            connection.execute(statement)
-        connection.execute("COMMIT")
+        filesystem_step(f"write {DATABASE}")
+        connection = duckdb.connect(str(folder / DATABASE))
+        try:
+            # one transaction: each statement on its own would be committed (and written to disk) on its own
+            connection.execute("BEGIN TRANSACTION")
+            for table in TABLES:  # in order: a table after those its foreign keys point to
+                connection.execute(create_table_sql(table))
+                if rows[table]:
+                    files.append(folder / f".{table}.jsonl")
+                    write_rows_file(rows[table], files[-1])
+                    connection.execute(f"INSERT INTO {table} {read_json_sql(table, files[-1])}")
+            for name, view in VIEWS.items():
+                connection.execute(f"CREATE VIEW {name} AS {view.sql}")
+            connection.execute(";\n".join(comment_sql()))
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
+    finally:
+        for path in files:
+            filesystem_step(f"remove {path.name}")
+            path.unlink(missing_ok=True)
+
+
+def write_parquet(folder: Path) -> None:
+    """One ``<table>.parquet`` per table, copied from ``plan.duckdb`` (same types, same rows in the same order)."""
+    import duckdb
+
+    connection = duckdb.connect(str(folder / DATABASE), read_only=True)
+    try:
+        for table in TABLES:
+            filesystem_step(f"write {table}.parquet")
+            target = quote((folder / f"{table}.parquet").as_posix())
+            connection.execute(f"COPY {table} TO {target} (FORMAT parquet, COMPRESSION zstd)")
     finally:
         connection.close()
 

@@ -135,8 +135,10 @@ def split_mentions(cell: str) -> list[Mention]:
     return mentions
 
 
-def name_tokens(name: str) -> list[str]:
-    """Folded name words without their unit in parenthesis and without particles (« El », « Lalla »)."""
+@lru_cache(maxsize=1 << 14)
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Folded name words without their unit in parenthesis and without particles (« El », « Lalla »); cached:
+    clustering compares each name with many others."""
     name = re.sub(r"\([^)]*\)", " ", name)
     tokens = re.findall(r"[a-z]+", fold(name))
     particles = set(_vocabulary()["particles"])
@@ -150,7 +152,7 @@ def name_tokens(name: str) -> list[str]:
                 token = token[len(particle) :]
                 break
         kept.append(token)
-    return kept
+    return tuple(kept)
 
 
 def _tokens_match(left: str, right: str, threshold: float) -> bool:

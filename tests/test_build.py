@@ -403,7 +403,7 @@ def test_a_failed_build_leaves_the_previous_dataset_untouched(dataset, tmp_path,
     # fails while writing, after extraction: the staging folder is dropped, the old dataset stays
     from load import write
 
-    def broken_duckdb(folder: Path) -> None:
+    def broken_duckdb(rows: dict, folder: Path) -> None:
         (folder / "plan.duckdb").write_bytes(b"half a database")
         raise OSError("disk full")
 

@@ -96,7 +96,20 @@ def test_the_files_are_read_only_through_the_loader():
 
 @pytest.mark.parametrize(
     ("text", "folded"),
-    [("Entités concernées", "entites concernees"), ("HÔPITAL", "hopital"), ("Février", "fevrier"), ("ﬁn", "fin")],
+    [
+        # accents and case
+        ("Entités concernées", "entites concernees"),
+        ("HÔPITAL", "hopital"),
+        ("Février", "fevrier"),
+        ("Ç", "c"),
+        # compatibility forms: a ligature, an exponent, a no-break space
+        ("ﬁn", "fin"),
+        ("m²", "m2"),
+        ("11\u00a0MDH", "11 mdh"),
+        # plain ASCII, as most of the plan's text is
+        ("Sous Projet HIS-01", "sous projet his-01"),
+        ("", ""),
+    ],
 )
 def test_fold(text, folded):
     assert vocabulary.fold(text) == folded

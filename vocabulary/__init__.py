@@ -106,5 +106,12 @@ def escaped_alternation(words: list[str]) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents: « Décembre » and « decembre », « Hôpital » and « hopital » compare equal."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in text if not unicodedata.combining(char))
+    lowered = text.lower()
+    return lowered if lowered.isascii() else _without_accents(lowered)
+
+
+@lru_cache(maxsize=1 << 16)
+def _without_accents(text: str) -> str:
+    # cached: the card reader folds the same line texts and labels many times over
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))

@@ -28,11 +28,13 @@ import time
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from extract.errors import InputError
 from extract.settings import ExtractSettings
+
+if TYPE_CHECKING:  # numpy is loaded where a page is read by OCR, not with the module
+    import numpy as np
 
 TESSERACT = "tesseract"
 # What to install, said in one line wherever OCR is needed and missing.
@@ -146,6 +148,8 @@ def pdfium_document(path: Path):
 
 def render_page(path: Path, number: int, dpi: int) -> np.ndarray:
     """Page ``number`` (1-based) as a grayscale image (uint8, 255 white) at ``dpi``."""
+    import numpy as np
+
     page = pdfium_document(path)[number - 1]
     try:
         bitmap = page.render(scale=dpi / POINTS_PER_INCH, grayscale=True)
@@ -172,6 +176,8 @@ def rotated(image: np.ndarray, angle: float, fill: int) -> np.ndarray:
 
 
 def profile_sharpness(mask: np.ndarray) -> float:
+    import numpy as np
+
     rows = mask.sum(axis=1, dtype=np.float64)
     return float(np.square(np.diff(rows)).sum())
 
@@ -180,6 +186,7 @@ def skew_angle(mask: np.ndarray, max_skew: float) -> float:
     """The angle (degrees, counter-clockwise) that lines the page's text up with the image rows: the one whose
     row profile of the ink is sharpest, searched within ±``max_skew``."""
     import cv2
+    import numpy as np
 
     if max_skew <= 0 or not mask.any():
         return 0.0
@@ -226,6 +233,7 @@ def rule_runs(
 def find_rules(mask: np.ndarray, dpi: int) -> tuple[list, list, np.ndarray]:
     """Horizontal and vertical rules of an ink mask (pixels), and the mask of their pixels."""
     import cv2
+    import numpy as np
 
     pixels = dpi / POINTS_PER_INCH
     found = []
@@ -245,6 +253,7 @@ def find_rules(mask: np.ndarray, dpi: int) -> tuple[list, list, np.ndarray]:
 
 def erase(gray: np.ndarray, rule_pixels: np.ndarray) -> np.ndarray:
     import cv2
+    import numpy as np
 
     if not rule_pixels.any():
         return gray
