@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import groupby
@@ -414,13 +415,17 @@ def glue_superscripts(words: list[Word], settings: ExtractSettings = DEFAULT_SET
 
 
 def line_to_segments(words: list[Word], v_rulings, settings: ExtractSettings) -> list[Segment]:
+    """The line's words cut where a vertical rule stands between two words (within a point of either) or
+    where their gap is wider than a cell gap."""
     segments: list[Segment] = [Segment([words[0]])]
+    rules = sorted(v_rulings)
+    positions = [x for x, _, _ in rules]
     for word in words[1:]:
         previous = segments[-1].words[-1]
         gap = word.x0 - previous.x1
-        ruled = any(
-            previous.x1 - 1 <= x <= word.x0 + 1 and top <= word.middle <= bottom for x, top, bottom in v_rulings
-        )
+        middle = word.middle
+        between = rules[bisect_left(positions, previous.x1 - 1) : bisect_right(positions, word.x0 + 1)]
+        ruled = any(top <= middle <= bottom for _, top, bottom in between)
         if ruled or gap > settings.cell_gap_em * max(word.size, previous.size):
             segments.append(Segment([word]))
         else:

@@ -44,6 +44,12 @@ class CellReader:
         raise NotImplementedError
 
 
+# camelot's text layout analysis without pdfminer's grouping of text boxes into a reading order: lattice cells
+# take their text lines by position (camelot sorts them itself), and that grouping is the costliest step of
+# its page reading.
+CAMELOT_LAYOUT = {"boxes_flow": None}
+
+
 class CamelotLattice(CellReader):
     """camelot's lattice parser on the page's vector rulings (no rendering)."""
 
@@ -56,7 +62,12 @@ class CamelotLattice(CellReader):
         camelot = import_camelot()
         # One call for all pages: camelot opens and splits the document once per call.
         tables = camelot.read_pdf(
-            str(path), pages=",".join(map(str, pages)), flavor="lattice", engine="vector", suppress_stdout=True
+            str(path),
+            pages=",".join(map(str, pages)),
+            flavor="lattice",
+            engine="vector",
+            suppress_stdout=True,
+            layout_kwargs=CAMELOT_LAYOUT,
         )
         cells = []
         for table in tables:

@@ -263,9 +263,8 @@ def build(
 
 class WorkAhead:
     """The build's work that needs nothing of the extraction: reading the printed page numbers and loading
-    the tables. Done once, while the second reader reads its pages in its own worker, or after the extraction
-    where there is none. The writers (pyarrow, which loads pandas, and duckdb) are left until that worker is
-    gone: both at once would hold twice the memory of either."""
+    the tables and the writer (duckdb). Done once, while the second reader reads its pages in its own worker,
+    or after the extraction where there is none."""
 
     def __init__(self, pdf: Path) -> None:
         self.pdf = pdf
@@ -284,6 +283,8 @@ class WorkAhead:
         except Exception as error:
             self.printed, self.printed_error = PrintedPages(), error
         try:
+            import duckdb  # noqa: F401
+
             import load.tables  # noqa: F401
         except ImportError:  # said where it is used, not here (this may run inside the second reading)
             pass
@@ -292,8 +293,8 @@ class WorkAhead:
 def write_dataset(
     pdf: Path, out: Path, settings: dict, corrections: Path | None, fixes: list, key: str, log: LogRecords
 ) -> Summary:
-    # Imported here so that an up-to-date check stays fast; the writers (pyarrow, duckdb) and the tables only
-    # once the pages are read, so that the page readers start without them.
+    # Imported here so that an up-to-date check stays fast; the writer (duckdb) and the tables only once the
+    # pages are read, so that the page readers start without them.
     from extract.model import Finding
     from extract.run import extract_plan
     from extract.verify import while_second_reads
