@@ -33,7 +33,31 @@ notebook: all  ## open notebooks/analyst.ipynb in Jupyter on $(OUT)/plan.duckdb 
 	@$(BIN)/pip install -qq -c $(CONSTRAINTS) -e '.[dev,notebook]'
 	PLAN_DB=$(abspath $(OUT))/plan.duckdb $(BIN)/jupyter notebook notebooks/analyst.ipynb
 
-setup: $(BIN)/.installed chromium tesseract fonts  ## build the virtual environment from nothing (the exact versions of constraints.txt) and install chromium for the browser tests, tesseract for scans and the fonts of the seeded layouts
+setup: $(BIN)/.installed native chromium tesseract fonts  ## build the virtual environment from nothing (the exact versions of constraints.txt) and the pdfium reader's native helper, and install chromium for the browser tests, tesseract for scans and the fonts of the seeded layouts
+
+# The pdfium reader's native helper (extract/readers/pdfium_chars.c): a page's characters read in one call
+# instead of four ctypes calls per character. A shared library built next to its source, loaded by the reader,
+# which reads the characters one by one where it is absent. Needs a C compiler: installed when run as root
+# (Debian's gcc); otherwise one line saying what to install. Silent when it is there.
+NATIVE_CHARS := extract/readers/pdfium_chars.so
+
+.PHONY: native compiler
+native: $(NATIVE_CHARS)
+
+$(NATIVE_CHARS): extract/readers/pdfium_chars.c | compiler
+	@if command -v $(firstword $(CC)) >/dev/null 2>&1; then \
+	  $(CC) -O2 -Wall -shared -fPIC -o $@ $< || { echo "setup: $(CC) could not build $@"; exit 1; }; \
+	fi
+
+compiler:
+	@command -v $(firstword $(CC)) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "setup: installing gcc (apt-get)"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc; } >/dev/null 2>&1 \
+	      || { echo "setup: apt-get install gcc failed; the pdfium reader needs it for its native helper"; exit 1; }; \
+	  else \
+	    echo "setup: no C compiler ($(CC)) for the pdfium reader's native helper, which then reads characters one by one; install one as root: apt-get install -y gcc"; \
+	  fi; }
 
 # The browser the review site's tests drive: Debian's chromium, installed when run as root; otherwise one line
 # saying what to install. Silent when it is there.

@@ -1,9 +1,12 @@
 """The pdfium reader (pypdfium2): the default, several times faster than pdfminer for the same characters.
 
-Characters come from pdfium's text page, one call per property through direct ctypes prototypes (the
-generic bindings check their argument types on every call). Boxes are computed as pdfminer computes them,
-so that both readers give the same layout: x0..x1 is the glyph's advance from its origin, top..bottom the
-em square set on the font's descent (``FPDFFont_GetDescent``, the FontDescriptor's value pdfminer reads),
+Characters come from pdfium's text page: each one's text object, code point, origin and loose box are read
+for the whole page in one call to a small native helper (``pdfium_chars.c``, built by ``make setup``) that is
+handed pdfium's functions; where the helper is not built, the same four calls per character go through direct
+ctypes prototypes (the generic bindings check their argument types on every call), with the same result. Font,
+size, matrix and colour are read once per text object. Boxes are computed as pdfminer computes them, so that
+both readers give the same layout: x0..x1 is the glyph's advance from its origin, top..bottom the em square
+set on the font's descent (``FPDFFont_GetDescent``, the FontDescriptor's value pdfminer reads),
 both through the character's text matrix. pdfium's own boxes are not used as such: its tight box is the
 glyph outline (an « e » is shorter than an « l »), and its loose box is set on ascent and descent
 normalised to the font size, which puts it up to a few points off pdfminer's on fonts whose descriptor
@@ -28,6 +31,8 @@ import ctypes
 import re
 import struct
 import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
 
 from extract.errors import InputError
 from extract.layout import Char, PageContent, visible_ink
@@ -42,12 +47,34 @@ SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
 # A character's origin (x, y as doubles) then its loose box (FS_RECTF: left, top, right, bottom as floats), as
 # pdfium writes them into one buffer.
 _POSITION = struct.Struct("=2d4f")
+# One character as the native helper writes it (``char_record`` in pdfium_chars.c): text object (0 for a
+# character pdfium inferred), origin, loose box, code point. Both ways of reading give records of this shape.
+_RECORD = struct.Struct("=Q2d4fI4x")
+_INFERRED = (0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0)
+# The native helper, built next to its source by `make setup` (not part of the repository).
+NATIVE_CHARS = Path(__file__).with_name("pdfium_chars.so")
 
 
 def _prototype(function, restype, *argtypes):
     """A ctypes prototype at the same address as a pypdfium2 binding, with plain argument types."""
     address = ctypes.cast(function, ctypes.c_void_p).value
     return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+
+def load_native_chars(path: Path = NATIVE_CHARS):
+    """The native helper's ``read_chars``, or None where the library is absent, cannot be loaded or writes
+    records of another size (built from another version of its source)."""
+    vp, i = ctypes.c_void_p, ctypes.c_int
+    try:
+        library = ctypes.CDLL(str(path))
+        record_size, read_chars = library.record_size, library.read_chars
+    except (OSError, AttributeError):
+        return None
+    record_size.restype, record_size.argtypes = i, ()
+    if record_size() != _RECORD.size:
+        return None
+    read_chars.restype, read_chars.argtypes = i, (vp, i, vp, vp, vp, vp, vp)
+    return read_chars
 
 
 class _Api:
@@ -83,6 +110,17 @@ class _Api:
         self.segment_point = _prototype(raw.FPDFPathSegment_GetPoint, i, vp, vp, vp)
         self.segment_type = _prototype(raw.FPDFPathSegment_GetType, i, vp)
         self.segment_close = _prototype(raw.FPDFPathSegment_GetClose, i, vp)
+        # the native helper and the addresses of the four functions it calls per character, in its order
+        self.read_chars = load_native_chars()
+        self.char_functions = tuple(
+            ctypes.cast(function, vp).value
+            for function in (
+                raw.FPDFText_GetTextObject,
+                raw.FPDFText_GetUnicode,
+                raw.FPDFText_GetCharOrigin,
+                raw.FPDFText_GetLooseCharBox,
+            )
+        )
 
 
 _API: _Api | None = None
@@ -174,17 +212,54 @@ class PdfiumReader(PageReader):
             page.close()
 
     def page_chars(self, textpage, to_page: tuple[float, ...], height: float) -> list[Char]:
+        """The characters of a text page (pypdfium2's raw handle), in page space ``to_page`` of ``height``."""
+        # the handle as a plain pointer: ctypes converts it for each call at the least cost
+        text_page = ctypes.cast(textpage, ctypes.c_void_p).value
+        count = self.api.count_chars(text_page)
+        return self.records_to_chars(text_page, self.char_records(text_page, count), to_page, height)
+
+    def char_records(self, text_page: int, count: int) -> Iterable[tuple]:
+        """(text object, x, y, left, top, right, bottom, code point) of each character of the text page: its
+        origin and loose box in pdfium's page space; a character pdfium inferred is all zeros."""
+        if self.api.read_chars is not None and count > 0:
+            return self.native_char_records(text_page, count)
+        return self.ctypes_char_records(text_page, count)
+
+    def native_char_records(self, text_page: int, count: int) -> Iterable[tuple]:
+        """The records written by the native helper for the whole page in one call, unpacked at once."""
+        api = self.api
+        buffer = bytearray(count * _RECORD.size)
+        api.read_chars(text_page, count, *api.char_functions, (ctypes.c_char * len(buffer)).from_buffer(buffer))
+        return _RECORD.iter_unpack(buffer)
+
+    def ctypes_char_records(self, text_page: int, count: int) -> list[tuple]:
+        """The same records read character by character: four ctypes calls each."""
         api = self.api
         text_object, unicode, origin, loose_box = api.text_object, api.unicode, api.origin, api.loose_box
-        # handles and addresses as plain pointers: ctypes converts them for the call at the least cost
-        text_page = ctypes.cast(textpage, ctypes.c_void_p).value
-        count = api.count_chars(text_page)
         # one buffer for a character's origin (two doubles) and loose box (FS_RECTF: left, top, right, bottom as
         # floats), read back in one unpack
         buffer = ctypes.create_string_buffer(_POSITION.size)
         address = ctypes.addressof(buffer)
         origin_x, origin_y, box = (ctypes.c_void_p(address + offset) for offset in (0, 8, 16))
         read = _POSITION.unpack_from
+        records: list[tuple] = []
+        append = records.append
+        for index in range(count):
+            obj = text_object(text_page, index)
+            if not obj:
+                append(_INFERRED)  # a space or line break pdfium inferred
+                continue
+            code = unicode(text_page, index)
+            origin(text_page, index, origin_x, origin_y)
+            loose_box(text_page, index, box)
+            append((obj, *read(buffer), code))
+        return records
+
+    def records_to_chars(
+        self, text_page: int, records: Iterable[tuple], to_page: tuple[float, ...], height: float
+    ) -> list[Char]:
+        """The page's characters from its records: ligatures joined, boxes computed as pdfminer computes them."""
+        api = self.api
         objects: dict[int, tuple] = {}
         widths: dict[tuple[int, int], float] = {}
         width = ctypes.c_float()
@@ -194,26 +269,22 @@ class PdfiumReader(PageReader):
         pa, pb, pc, pd, pe, pf = to_page
         identity = to_page == (1, 0, 0, 1, 0, 0)
         normalize = unicodedata.normalize
-        # the object and the origin and loose box of the previous character, to join a ligature's code points
-        last_object, last_position = None, None
-        for index in range(count):
-            obj = text_object(text_page, index)
+        # the object and the record of the previous character, to join a ligature's code points
+        last_object, last_record = None, None
+        for index, record in enumerate(records):
+            obj, x, y, left, top, right, bottom, code = record
             if not obj:
                 last_object = None
                 continue  # a space or line break pdfium inferred
-            code = unicode(text_page, index)
-            origin(text_page, index, origin_x, origin_y)
-            loose_box(text_page, index, box)
-            position = read(buffer)
-            if obj == last_object and position == last_position:
-                # the next code point of one glyph (a ligature « ti »): pdfminer has one character « ti »
+            if obj == last_object and record[:7] == last_record[:7]:
+                # the next code point of one glyph (a ligature « ti »), at the same origin with the same box:
+                # pdfminer has one character « ti »
                 previous = chars[-1]
                 previous.text = normalize("NFC", previous.text + chr(code))
                 if identity and previous.matrix[1] == previous.matrix[2] == 0 and previous.matrix[0] > 0:
-                    previous.x1 = position[4]  # the width found was its first letter's: the ligature's box is kept
+                    previous.x1 = right  # the width found was its first letter's: the ligature's box is kept
                 continue
-            last_object, last_position = obj, position
-            x, y, left, top, right, bottom = position
+            last_object, last_record = obj, record
             properties = objects.get(obj)
             if properties is None:
                 properties = objects[obj] = self.object_properties(text_page, index, obj, to_page)
