@@ -248,7 +248,22 @@ def write_results(out: Path, rows: list[dict], field_names: list[str], command: 
         f"- Docling: {DOCLING}; with no network besides package registries it cannot convert a PDF.",
         "",
     ]
-    out.write_text("\n".join(lines), encoding="utf-8")
+    previous = out.read_text(encoding="utf-8") if out.is_file() else ""
+    out.write_text("\n".join(lines + other_sections(previous, lines)), encoding="utf-8")
+
+
+def other_sections(previous: str, lines: list[str]) -> list[str]:
+    """The sections of the previous file that this report does not write (the reader timings, the seeded
+    layouts…, each written by its own tool), kept as they were after this report's own."""
+    own = {line for line in lines if line.startswith("## ")}
+    kept: list[str] = []
+    keeping = False
+    for line in previous.splitlines():
+        if line.startswith("## "):
+            keeping = line not in own
+        if keeping:
+            kept.append(line)
+    return kept
 
 
 def main(argv: list[str]) -> int:

@@ -176,3 +176,14 @@ def test_a_value_printed_between_the_two_lines_of_its_label() -> None:
         ("Entités concernées", ["SHOP"]),
         ("Responsable", ["Pr. X"]),
     ]
+
+
+def test_the_report_keeps_the_sections_other_tools_wrote() -> None:
+    from bench.__main__ import other_sections
+
+    previous = "\n".join(
+        ["# Benchmark", "", "## Notes", "old note", "", "## Text-layer readers", "| a | b |", "", "## Seeds", "x"]
+    )
+    lines = ["# Benchmark", "", "## Notes", "new note"]
+    assert other_sections(previous, lines) == ["## Text-layer readers", "| a | b |", "", "## Seeds", "x"]
+    assert other_sections("", lines) == []

@@ -6,7 +6,7 @@ handed pdfium's functions; where the helper is not built, the same four calls pe
 ctypes prototypes (the generic bindings check their argument types on every call), with the same result. Font,
 size, matrix and colour are read once per text object. Boxes are computed as pdfminer computes them, so that
 both readers give the same layout: x0..x1 is the glyph's advance from its origin, top..bottom the em square
-set on the font's descent (``FPDFFont_GetDescent``, the FontDescriptor's value pdfminer reads),
+set on the font's descent (the FontDescriptor's value pdfminer reads, from the file: ``FontDescents``),
 both through the character's text matrix. pdfium's own boxes are not used as such: its tight box is the
 glyph outline (an « e » is shorter than an « l »), and its loose box is set on ascent and descent
 normalised to the font size, which puts it up to a few points off pdfminer's on fonts whose descriptor
@@ -93,7 +93,6 @@ class _Api:
         self.matrix = _prototype(raw.FPDFText_GetMatrix, i, vp, i, vp)
         self.font = _prototype(raw.FPDFTextObj_GetFont, vp, vp)
         self.font_size = _prototype(raw.FPDFTextObj_GetFontSize, i, vp, vp)
-        self.descent = _prototype(raw.FPDFFont_GetDescent, i, vp, ctypes.c_float, vp)
         self.glyph_width = _prototype(raw.FPDFFont_GetGlyphWidth, i, vp, ctypes.c_uint, ctypes.c_float, vp)
         self.base_name = _prototype(raw.FPDFFont_GetBaseFontName, ctypes.c_size_t, vp, vp, ctypes.c_size_t)
         self.fill = _prototype(raw.FPDFPageObj_GetFillColor, i, vp, vp, vp, vp, vp)
