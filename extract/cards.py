@@ -49,6 +49,7 @@ def flush_glyphs() -> frozenset[str]:
     return frozenset(glyph for glyph in bullet_glyphs() if len(glyph) == 1 and not glyph.isascii() and glyph != "–")
 
 
+@lru_cache(maxsize=1 << 14)
 def label_key(text: str) -> str:
     """« - Entités / concernées » -> « entites concernees »."""
     return " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
@@ -73,6 +74,7 @@ def join_label(above: str, below: str) -> str:
     return spaced
 
 
+@lru_cache(maxsize=1 << 14)
 def starts_label(text: str) -> bool:
     """Is this text a label or the first line of a wrapped one? A narrow label cell breaks a word anywhere
     (« Calendrie / r », « Responsa / ble »): a piece long enough to say which label it opens counts."""
