@@ -341,8 +341,14 @@ def looks_like_the_plan(layouts: list[PageLayout]) -> bool:
     return bool(plan_marks().search(text))
 
 
-def read_document(path: Path, settings: ExtractSettings | dict | None = None) -> Reading:
-    """Every page of the PDF as a layout, and the pages that could not be read with their causes."""
+def read_document(
+    path: Path,
+    settings: ExtractSettings | dict | None = None,
+    as_read: Callable[[list[PageLayout]], None] | None = None,
+) -> Reading:
+    """Every page of the PDF as a layout, and the pages that could not be read with their causes.
+    ``as_read``: called with the pages read since its last call, each time pages arrive while the others are
+    still being read (work that can start on what they show), once the first pages showed the plan."""
     settings = ExtractSettings.resolve(settings)
     path = Path(path)
     check_file(path)
@@ -383,6 +389,16 @@ def read_document(path: Path, settings: ExtractSettings | dict | None = None) ->
                 f"{path}: its first {probe} pages print no project card (« Sous Projet CODE : title ») and "
                 "nothing of an action plan; not the plan"
             )
+
+    shown: set[int] = set()
+
+    def show_new_pages() -> None:
+        if as_read is None or (probe and not probe_judged):
+            return
+        new = sorted(set(pages) - shown)
+        if new:
+            shown.update(new)
+            as_read([pages[number] for number in new])
 
     new_pool: Callable[[], Executor] = (
         (lambda: ProcessPoolExecutor(max_workers=workers)) if workers > 1 else (lambda: InlineExecutor())
@@ -432,6 +448,7 @@ def read_document(path: Path, settings: ExtractSettings | dict | None = None) ->
                 else:  # read its pages one by one: one bad page does not cost its neighbours
                     todo = [(number, number) for number in range(first, last + 1)] + todo
             probed()
+            show_new_pages()
     except BaseException:
         stop_pool(pool)
         raise

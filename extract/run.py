@@ -38,15 +38,34 @@ def unreadable_findings(pages: list[UnreadablePage]) -> list[Finding]:
     ]
 
 
+def ruled_text_pages(layouts: list[PageLayout]) -> set[int]:
+    """The pages with vertical rules and a text layer: those a ruled-cell reader can check."""
+    return {layout.number for layout in layouts if layout.v_rulings} & text_layer_pages(layouts)
+
+
 def extract_plan(path: Path | str, settings: ExtractSettings | dict | None = None) -> Extraction:
     """The cards, list rows and findings of the PDF; a page that cannot be read is a ``page_unreadable``
     finding, never a page silently left out."""
     settings = ExtractSettings.resolve(settings)
     path = Path(path)
-    reading = read_document(path, settings)
+    second: SecondReading | None = None
+
+    def start_on_ruled_pages(pages: list[PageLayout]) -> None:
+        # the second reader loads while the other pages are read, from the first ruled page on
+        nonlocal second
+        if second is None:
+            second = start_second_reading(path, ruled_text_pages(pages), settings)
+
+    try:
+        reading = read_document(path, settings, as_read=start_on_ruled_pages)
+    except BaseException:
+        if second is not None:
+            second.close()
+        raise
     layouts = reading.layouts
-    ruled_pages = {layout.number for layout in layouts if layout.v_rulings} & text_layer_pages(layouts)
-    second = start_second_reading(path, ruled_pages, settings)  # loads while the cards are read
+    ruled_pages = ruled_text_pages(layouts)
+    if second is None:
+        second = start_second_reading(path, ruled_pages, settings)  # loads while the cards are read
     try:
         return read_plan(path, layouts, reading, ruled_pages, second, settings)
     finally:
