@@ -9,6 +9,7 @@ silently.
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import sys
 from collections.abc import Callable
@@ -159,21 +160,86 @@ def _load_reader(reader_name: str) -> None:
     get_reader(reader_name).load()
 
 
+# A second reading of fewer pages than this is done by one process: a copy of the reader's process costs more
+# than the pages.
+MIN_PAGES_TO_SHARE = 4
+
+
+def read_pages_shared(reader_name: str, path: str, pages: list[int], parts: int) -> list[Cell]:
+    """The cells of ``pages``, read by this process and ``parts - 1`` copies of it forked with the reader
+    already loaded (its library is not loaded again); in page order."""
+    shares = [share for share in (pages[index::parts] for index in range(parts)) if share]
+    if len(shares) < 2 or len(pages) < MIN_PAGES_TO_SHARE or not hasattr(os, "fork"):
+        return _read_pages(reader_name, path, pages)
+    children = [forked_reading(reader_name, path, share) for share in shares[1:]]
+    try:
+        cells = _read_pages(reader_name, path, shares[0])
+    finally:
+        answers = [child_answer(pid, source) for pid, source in children]
+    for kind, value in answers:
+        if kind == "error":
+            raise SecondReadingError(value)
+        cells += value
+    return sorted(cells, key=lambda cell: cell.box.page)  # stable: a page's cells keep the reader's order
+
+
+class SecondReadingError(RuntimeError):
+    """A copy of the second reader's process failed (its error, as text)."""
+
+
+def forked_reading(reader_name: str, path: str, pages: list[int]) -> tuple[int, int]:
+    """A copy of this process reading ``pages``: (its pid, the pipe its answer comes through)."""
+    source, sink = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the copy: answers through the pipe and ends without running the parent's exit handlers
+        try:
+            os.close(source)
+            try:
+                answer = ("cells", _read_pages(reader_name, path, pages))
+            except BaseException as error:
+                answer = ("error", f"pages {pages}: {type(error).__name__}: {error}")
+            with os.fdopen(sink, "wb") as out:
+                pickle.dump(answer, out)
+        finally:
+            os._exit(0)
+    os.close(sink)
+    return pid, source
+
+
+def child_answer(pid: int, source: int) -> tuple[str, object]:
+    """What a copy answered, once it ended: ("cells", [...]) or ("error", text)."""
+    with os.fdopen(source, "rb") as answer:
+        payload = answer.read()
+    os.waitpid(pid, 0)
+    if not payload:
+        return "error", f"the second reader's process {pid} ended without an answer"
+    return pickle.loads(payload)
+
+
 class SecondReading:
     """The second reader in a worker process of its own, started before its pages are known: its library
     (camelot, with numpy, pandas and OpenCV) loads there while this process reads the cards, and ``submit``
     then hands it the pages. One worker, for the few pages the default (``verify="uncertain"``) reads; the
     library never enters this process."""
 
-    def __init__(self, reader_name: str, path: Path) -> None:
-        self.reader_name, self.path = reader_name, Path(path)
+    def __init__(
+        self, reader_name: str, path: Path, parts: int = 1, beside: Callable[[], object] | None = None
+    ) -> None:
+        """``parts``: processes that share the pages once they are known (the worker and copies of it).
+        ``beside``: work (a picklable callable) the worker does once its library is loaded, while it waits for
+        its pages; its future is ``beside_task``."""
+        self.reader_name, self.path, self.parts = reader_name, Path(path), parts
         self.pool = ProcessPoolExecutor(max_workers=1)
         self.tasks = [self.pool.submit(_load_reader, reader_name)]
+        self.beside_task = self.pool.submit(beside) if beside is not None else None
+        if self.beside_task is not None:
+            self.tasks.append(self.beside_task)
 
     def submit(self, pages: list[int]) -> Future:
         """The cells of ``pages``, read in the worker (a future)."""
-        self.tasks.append(self.pool.submit(_read_pages, self.reader_name, str(self.path), pages))
-        return self.tasks[-1]
+        task = self.pool.submit(read_pages_shared, self.reader_name, str(self.path), pages, self.parts)
+        self.tasks.append(task)
+        return task
 
     def close(self) -> None:
         """Stop the worker, at once where it still works (loading with no page given to it, or reading pages
@@ -184,17 +250,29 @@ class SecondReading:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-_MEANWHILE: ContextVar[Callable[[], None] | None] = ContextVar("meanwhile", default=None)
+@dataclass
+class Meanwhile:
+    """Work that needs nothing of the extraction, done while the second reader reads: ``here`` in this process
+    (once, while the worker reads the pages), ``beside`` in the worker (a picklable callable, done once its
+    library is loaded, while it waits for its pages; its future is ``beside_result`` where a worker ran it)."""
+
+    here: Callable[[], None] | None = None
+    beside: Callable[[], object] | None = None
+    beside_result: Future | None = None
+
+
+_MEANWHILE: ContextVar[Meanwhile | None] = ContextVar("meanwhile", default=None)
 
 
 @contextmanager
-def while_second_reads(work: Callable[[], None]):
-    """Within the block, ``work`` (which needs nothing of the extraction) is done in this process while the
-    second reader reads its pages in its worker; it is not called where no worker reads, so the caller does it
-    after the block where it was not done."""
-    token = _MEANWHILE.set(work)
+def while_second_reads(here: Callable[[], None], beside: Callable[[], object] | None = None):
+    """Within the block, ``here`` and ``beside`` (``Meanwhile``) are done while the second reader works, where
+    one is started; neither is done where none is, so the caller does after the block what was not done (the
+    ``Meanwhile`` yielded says what ``beside`` gave)."""
+    meanwhile = Meanwhile(here, beside)
+    token = _MEANWHILE.set(meanwhile)
     try:
-        yield
+        yield meanwhile
     finally:
         _MEANWHILE.reset(token)
 
@@ -206,7 +284,11 @@ def start_second_reading(path: Path, ruled_pages: set[int], settings: ExtractSet
     workers = settings.workers or os.cpu_count() or 1
     if settings.verify != "uncertain" or not ruled_pages or workers < 2:
         return None
-    return SecondReading("camelot", path)
+    meanwhile = _MEANWHILE.get()
+    second = SecondReading("camelot", path, parts=workers, beside=meanwhile.beside if meanwhile else None)
+    if meanwhile is not None:
+        meanwhile.beside_result = second.beside_task
+    return second
 
 
 _SPACE = re.compile(r"\s+")
@@ -290,8 +372,8 @@ def verify(
     if second is not None and second.reader_name == reader_name and pages:
         pending = second.submit(pages)
         meanwhile = _MEANWHILE.get()
-        if meanwhile is not None:
-            meanwhile()
+        if meanwhile is not None and meanwhile.here is not None:
+            meanwhile.here()
         cells = pending.result()
     else:
         cells = read_cells_parallel(reader_name, path, pages, settings.workers)

@@ -18,6 +18,7 @@ import sys
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -264,30 +265,59 @@ def build(
 class WorkAhead:
     """The build's work that needs nothing of the extraction: reading the printed page numbers and loading
     the tables and the writer (duckdb). Done once, while the second reader reads its pages in its own worker,
-    or after the extraction where there is none."""
+    or after the extraction where there is none. The printed pages are read in that worker while it waits for
+    its pages, where it runs (``extract.verify.Meanwhile``), else here."""
 
     def __init__(self, pdf: Path) -> None:
         self.pdf = pdf
         self.done = False
         self.printed = None
         self.printed_error: Exception | None = None
+        self.meanwhile = None  # the extraction's Meanwhile: where the printed pages are read beside
+
+    def beside(self):
+        return self.meanwhile.beside_result if self.meanwhile is not None else None
 
     def __call__(self) -> None:
         if self.done:
             return
         self.done = True
-        from load.printed import PrintedPages, read_printed
-
-        try:
-            self.printed = read_printed(self.pdf)
-        except Exception as error:
-            self.printed, self.printed_error = PrintedPages(), error
+        if self.printed is None and self.beside() is None:
+            self.read_printed()
         try:
             import duckdb  # noqa: F401
 
             import load.tables  # noqa: F401
         except ImportError:  # said where it is used, not here (this may run inside the second reading)
             pass
+
+    def read_printed(self) -> None:
+        from load.printed import PrintedPages, read_printed
+
+        try:
+            self.printed = read_printed(self.pdf)
+        except Exception as error:
+            self.printed, self.printed_error = PrintedPages(), error
+
+    def take_printed(self) -> None:
+        """After the extraction: the printed pages read beside, where they were; else read here."""
+        from concurrent.futures import CancelledError
+        from concurrent.futures.process import BrokenProcessPool
+
+        from load.printed import PrintedPages
+
+        beside = self.beside()
+        if self.printed is not None:
+            return
+        if beside is not None and beside.done() and not beside.cancelled():
+            error = beside.exception()
+            if error is None:
+                self.printed = beside.result()
+                return
+            if not isinstance(error, (BrokenProcessPool, CancelledError)):
+                self.printed, self.printed_error = PrintedPages(), error
+                return
+        self.read_printed()
 
 
 def write_dataset(
@@ -299,10 +329,13 @@ def write_dataset(
     from extract.run import extract_plan
     from extract.verify import while_second_reads
     from load.corrections import correct_extraction
+    from load.printed import read_printed
 
     ahead = WorkAhead(pdf)
-    with while_second_reads(ahead):
+    with while_second_reads(ahead, beside=partial(read_printed, pdf)) as meanwhile:
+        ahead.meanwhile = meanwhile
         extraction = extract_plan(pdf, settings)
+    ahead.take_printed()
     ahead()  # where the second reader did not run
     from load import write
     from load.tables import extraction_to_rows, validate_rows, with_corrections
