@@ -36,7 +36,7 @@ from extract.cards import (
     stretch_split,
     value_column_x,
 )
-from extract.layout import Line, PageLayout, Segment, Word, drop_furniture
+from extract.layout import Line, PageLayout, Segment, Word, drop_furniture, glue_superscripts
 from extract.model import Box
 from extract.settings import ExtractSettings
 
@@ -248,6 +248,14 @@ def test_rows_to_bands_keeps_top_aligned_rows_as_read() -> None:
     rows = [row_lines(page, "Objectifs", 100, [100, 112]), row_lines(page, "Actions", 130, [130, 142, 154])]
     rebanded = rows_to_bands(rows, SIZE, 2.0, SETTINGS)
     assert [[entry.line.top for entry, _ in row.lines] for row in rebanded] == [[100, 112], [130, 142, 154]]
+
+
+def test_a_superscript_keeps_its_word_at_the_height_of_its_line() -> None:
+    """« 1er », its « er » raised: the word's box is its body's, so the gap above the line is the leading's."""
+    digit = Word("1", 100, 200, 105, 210, SIZE, False)
+    raised = Word("er", 105.2, 197, 110, 203.8, 0.68 * SIZE, False)
+    glued = glue_superscripts([Word("de", 85, 200, 97, 210, SIZE, False), digit, raised], SETTINGS)
+    assert [(item.text, item.top, item.bottom) for item in glued] == [("de", 200, 210), ("1er", 200, 210)]
 
 
 def test_paragraph_gap_is_the_tight_common_gap() -> None:
