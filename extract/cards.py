@@ -435,16 +435,34 @@ class Band:
     def label_rows(self) -> set[int]:
         return {mark.row for mark in self.marks if mark.pair is None}
 
+    @property
+    def text_marks(self) -> list[Mark]:
+        """Its value lines, or its labels where it has none."""
+        return [mark for mark in self.marks if mark.pair is not None] or self.marks
+
+
+def band_gap(upper: Band, lower: Band) -> float:
+    """The space between two bands, read between their value lines (their labels where a band has none). A
+    label sits in its cell where its alignment and the cell's height put it — level with a value line, half
+    a line off beside an even count of them, at the foot of what is left of a row broken by a page — so
+    its edges say less of where a row starts than the value lines, which every row sets alike."""
+    return min(mark.top for mark in lower.text_marks) - max(mark.bottom for mark in upper.text_marks)
+
 
 def page_marks(rows: list[RowLines], page: int) -> list[Mark]:
+    """The label lines and value lines of the card's rows on a page; a value line's mark spans its value
+    cells only, not the label printed on the same line (see ``band_gap``)."""
     marks = []
     for index, row in enumerate(rows):
         marks += [Mark(box.top, box.bottom, index) for box in row.label_boxes if box.page == page]
         if not row.untabled:
-            marks += [
-                Mark(pair[0].line.top, pair[0].line.bottom, index, pair) for pair in row.lines if pair[0].number == page
-            ]
+            marks += [value_mark(pair, index) for pair in row.lines if pair[0].number == page]
     return sorted(marks, key=lambda mark: (mark.top, mark.pair is not None))
+
+
+def value_mark(pair: tuple[StreamLine, list[Segment]], row: int) -> Mark:
+    segments = pair[1]
+    return Mark(min(segment.top for segment in segments), max(segment.bottom for segment in segments), row, pair)
 
 
 def marks_to_blocks(marks: list[Mark]) -> list[Band]:
@@ -467,7 +485,7 @@ def rule_between(page: PageLayout, upper: Band, lower: Band) -> bool:
 
 
 def block_gaps(blocks: list[Band]) -> list[float]:
-    return [lower.top - upper.bottom for upper, lower in zip(blocks, blocks[1:])]
+    return [band_gap(upper, lower) for upper, lower in zip(blocks, blocks[1:])]
 
 
 def blocks_to_bands(
@@ -527,7 +545,7 @@ def stretch_split(
         return lower - 1
     if alignment == "bottom":
         return upper
-    gaps = {index: bands[index + 1].top - bands[index].bottom for index in range(upper, lower)}
+    gaps = {index: band_gap(bands[index], bands[index + 1]) for index in range(upper, lower)}
     widest = max(gaps.values())
     candidates = [index for index, gap in gaps.items() if gap >= widest - tolerance]
     if alignment == "middle" and len(candidates) > 1:
@@ -544,19 +562,20 @@ def page_top_split(bands: list[Band], label_band: int, last: int) -> int:
 def clear_row_gap(bands: list[Band], first: int, last: int, tolerance: float) -> int | None:
     """The band after which the widest gap between bands ``first..last`` stands, where it is wider than every
     other gap there by more than ``tolerance`` (a row gap among item gaps); None where no gap stands out."""
-    gaps = sorted(((bands[index + 1].top - bands[index].bottom, index) for index in range(first, last)), reverse=True)
+    gaps = sorted(((band_gap(bands[index], bands[index + 1]), index) for index in range(first, last)), reverse=True)
     if len(gaps) < 2 or gaps[0][0] - gaps[1][0] <= tolerance:
         return None
     return gaps[0][1]
 
 
 def row_gap(banded: list[PageBands]) -> float | None:
-    """The gap between two rows of the card: the narrowest between two neighbouring labelled bands."""
+    """The gap between two rows of the card: the narrowest between two neighbouring bands labelled by
+    different rows (two lines of one wrapped label, each beside an item, are one row)."""
     gaps = [
-        lower.top - upper.bottom
+        band_gap(upper, lower)
         for page in banded
         for upper, lower in zip(page.bands, page.bands[1:])
-        if upper.label_rows and lower.label_rows
+        if upper.label_rows and lower.label_rows and upper.label_rows != lower.label_rows
     ]
     return min(gaps) if gaps else None
 
@@ -594,7 +613,7 @@ def band_owners(
             else len(bands) - 1
         )
         split = clear_row_gap(bands, 0, labelled[0], tolerance)
-        before_label = bands[labelled[0]].top - bands[labelled[0] - 1].bottom
+        before_label = band_gap(bands[labelled[0] - 1], bands[labelled[0]])
         if split is None and rows_gap is not None and before_label >= rows_gap - tolerance:
             split = labelled[0] - 1  # as wide as the gap between two rows: the row above goes on to here
         if split is None:
@@ -609,7 +628,7 @@ def band_owners(
         first = split + 1
     tail = owners[labelled[-1]]
     for index in range(labelled[-1] + 1, len(bands)):
-        gap = bands[index].top - bands[index - 1].bottom
+        gap = band_gap(bands[index - 1], bands[index])
         if next_row is not None and rows_gap is not None and alignment != "top" and gap >= rows_gap - tolerance:
             tail = next_row  # a row gap, then a row whose label was carried to the next page
         resolved[index] = tail
@@ -680,13 +699,13 @@ def bands_to_row_groups(bands: list[Band], rows_gap: float, tolerance: float) ->
     items; its bands are then kept as they were."""
     groups: list[list[Band]] = []
     for index, band in enumerate(bands):
-        if groups and band.top - bands[index - 1].bottom < rows_gap - tolerance:
+        if groups and band_gap(bands[index - 1], band) < rows_gap - tolerance:
             groups[-1].append(band)
         else:
             groups.append([band])
     joined: list[Band] = []
     for group in groups:
-        if sum(bool(band.label_rows) for band in group) > 1:
+        if len(set().union(*(band.label_rows for band in group))) > 1:
             joined += group
         else:
             joined.append(Band([mark for band in group for mark in band.marks]))

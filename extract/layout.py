@@ -390,7 +390,10 @@ def words_to_lines(words: list[Word], page: int, settings: ExtractSettings = DEF
 
 
 def glue_superscripts(words: list[Word], settings: ExtractSettings = DEFAULT_SETTINGS) -> list[Word]:
-    """« 1 » followed by a raised « er » printed flush against it is the one word « 1er »."""
+    """« 1 » followed by a raised « er » printed flush against it is the one word « 1er ». The word keeps the
+    height of its body-size part: a superscript rises into the leading above its line, and a line's box is
+    what the gaps between lines and rows are measured on (a raised « er » would narrow a row gap to an item
+    gap)."""
     if len(words) < 2:
         return words
     body = max(word.size for word in words)
@@ -400,12 +403,13 @@ def glue_superscripts(words: list[Word], settings: ExtractSettings = DEFAULT_SET
         touching = word.x0 - previous.x1 < settings.touching_gap
         small = settings.superscript_size_ratio * body
         if touching and (word.size < small or previous.size < small):
+            main = previous if previous.size >= word.size else word
             glued[-1] = Word(
                 previous.text + word.text,
                 previous.x0,
-                min(previous.top, word.top),
+                main.top,
                 word.x1,
-                max(previous.bottom, word.bottom),
+                main.bottom,
                 max(previous.size, word.size),
                 previous.bold,
             )

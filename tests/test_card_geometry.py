@@ -14,6 +14,7 @@ from extract.cards import (
     Band,
     Header,
     Mark,
+    PageBands,
     RowLines,
     StreamLine,
     ValueLine,
@@ -27,6 +28,7 @@ from extract.cards import (
     label_position,
     line_break,
     paragraph_gap,
+    row_gap,
     row_to_value_lines,
     rows_to_bands,
     split_at_column,
@@ -36,7 +38,7 @@ from extract.cards import (
     stretch_split,
     value_column_x,
 )
-from extract.layout import Line, PageLayout, Segment, Word, drop_furniture
+from extract.layout import Line, PageLayout, Segment, Word, drop_furniture, glue_superscripts
 from extract.model import Box
 from extract.settings import ExtractSettings
 
@@ -248,6 +250,53 @@ def test_rows_to_bands_keeps_top_aligned_rows_as_read() -> None:
     rows = [row_lines(page, "Objectifs", 100, [100, 112]), row_lines(page, "Actions", 130, [130, 142, 154])]
     rebanded = rows_to_bands(rows, SIZE, 2.0, SETTINGS)
     assert [[entry.line.top for entry, _ in row.lines] for row in rebanded] == [[100, 112], [130, 142, 154]]
+
+
+def test_a_label_set_above_its_value_line_does_not_narrow_the_row_gap() -> None:
+    """Labels at the foot of their rows, rows 10 pt apart, items 5 pt apart. « Actions » was left alone at
+    the foot of page 1, its items run on page 2; « Indicateurs » opens at the foot of page 2, its label set
+    0.7 pt above its value line by the height left there. Read from the label, the gap before it (9.3 pt)
+    is narrower than the card's row gap: the Actions items would join the Indicateurs row."""
+    first, second = PageLayout(1, 595, 842), PageLayout(2, 595, 842)
+    responsible = row_lines(first, "Responsable", 100, [100])
+    objectives = row_lines(first, "Objectifs", 120, [120])  # 10 pt below Responsable
+    actions = RowLines("Actions", [Box(1, 40, 800, 90, 810)], [], label_bottom=810, label_page=1)
+    actions.lines = [(line(second, top, (110, "Action")), [segment("Action", 110, top)]) for top in (100, 115, 130)]
+    value = segment("Taux de conformité", 110, 150)
+    indicators = RowLines(
+        "Indicateurs",
+        [Box(2, 40, 149.3, 90, 159.3)],
+        [(StreamLine(Line(2, [segment("Indicateurs", 40, 149.3), value]), second), [value])],
+        label_bottom=159.3,
+        label_page=2,
+    )
+    rebanded = rows_to_bands([responsible, objectives, actions, indicators], SIZE, 2.0, SETTINGS, "bottom")
+    assert [[(entry.number, entry.line.top) for entry, _ in row.lines] for row in rebanded[2:]] == [
+        [(2, 100), (2, 115), (2, 130)],
+        [(2, 149.3)],
+    ]
+
+
+def test_two_lines_of_one_wrapped_label_are_one_row() -> None:
+    """« Entités / concernées », each line beside an item, items 5 pt apart, rows 10 pt apart: the gap
+    between the label's two lines is no gap between rows, and the row's bands join."""
+    bands = [
+        band((100, 1, False)),
+        band((115, 1, True), (115, 1, False)),  # « Entités »
+        band((130, 1, True), (130, 1, False)),  # « concernées »
+        band((150, 2, True), (150, 2, False)),
+    ]
+    assert row_gap([PageBands(PageLayout(1, 595, 842), False, None, bands)]) == pytest.approx(10.0)
+    groups = bands_to_row_groups(bands, 10.0, SETTINGS.gap_tie_tolerance)
+    assert [sorted({mark.row for mark in group.marks}) for group in groups] == [[1], [2]]
+
+
+def test_a_superscript_keeps_its_word_at_the_height_of_its_line() -> None:
+    """« 1er », its « er » raised: the word's box is its body's, so the gap above the line is the leading's."""
+    digit = Word("1", 100, 200, 105, 210, SIZE, False)
+    raised = Word("er", 105.2, 197, 110, 203.8, 0.68 * SIZE, False)
+    glued = glue_superscripts([Word("de", 85, 200, 97, 210, SIZE, False), digit, raised], SETTINGS)
+    assert [(item.text, item.top, item.bottom) for item in glued] == [("de", 200, 210), ("1er", 200, 210)]
 
 
 def test_paragraph_gap_is_the_tight_common_gap() -> None:
