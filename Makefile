@@ -142,7 +142,8 @@ variants: setup  ## draw the test renderings of the plan (ruled, borderless, ref
 	$(BIN)/python -m reconstruct.pdf_render build/variants
 
 .PHONY: bench
-bench: setup  ## compare the pipeline with pdfplumber, camelot, tabula and unstructured on the reconstruction and its renderings; writes bench/RESULTS.md
+bench: setup  ## compare the pipeline with pdfplumber, camelot, tabula and unstructured on the reconstruction and its renderings (writes bench/RESULTS.md), then time make all against camelot and the pdfium floor (bench.reader_time)
 	@command -v java >/dev/null 2>&1 || { echo "bench: no Java runtime (tabula needs one); install it: apt-get install -y default-jre-headless"; exit 1; }
 	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[dev,bench]'
 	$(BIN)/plan-to-data bench
+	$(BIN)/python -m bench.reader_time --runs 3

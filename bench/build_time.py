@@ -27,31 +27,62 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (Linux /proc)."""
-    total, stack = 0, [pid]
+    """Resident bytes of a process and all its descendants (Linux /proc), each process's resident size summed:
+    pages a forked worker shares with its parent count once per process."""
+    return tree_memory(pid)[0]
+
+
+def tree_memory(pid: int) -> tuple[int, int]:
+    """(resident bytes summed, proportional bytes summed) of a process and all its descendants (Linux /proc).
+    The proportional size (PSS) divides each shared page among the processes that map it: its sum is the
+    memory the process tree holds, where the resident sum counts a page shared by a fork once per process."""
+    resident = proportional = 0
+    stack = [pid]
     while stack:
         current = stack.pop()
         try:
             with open(f"/proc/{current}/statm") as handle:
-                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+                resident += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            proportional += process_pss(current)
             with open(f"/proc/{current}/task/{current}/children") as handle:
                 stack += [int(child) for child in handle.read().split()]
         except (FileNotFoundError, ProcessLookupError):
             continue
-    return total
+    return resident, proportional
+
+
+def process_pss(pid: int) -> int:
+    """A process's proportional set size in bytes (``/proc/PID/smaps_rollup``), 0 where the system has none."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except PermissionError:
+        pass
+    return 0
 
 
 def timed_run(command: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
+    """(wall seconds, peak resident bytes summed over the process tree, last stdout line)."""
+    wall, peak, _, summary = timed_run_memory(command, cwd)
+    return wall, peak, summary
+
+
+def timed_run_memory(command: list[str], cwd: Path = ROOT) -> tuple[float, int, int, str]:
+    """(wall seconds, peak resident bytes summed, peak proportional bytes summed, stdout) of the command's
+    process tree (``tree_memory``)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    peak = 0
+    peak = peak_pss = 0
     while process.poll() is None:
-        peak = max(peak, tree_rss(process.pid))
+        resident, proportional = tree_memory(process.pid)
+        peak, peak_pss = max(peak, resident), max(peak_pss, proportional)
         time.sleep(0.02)
     wall = time.perf_counter() - start
     if process.returncode != 0:
         raise BenchError(f"{' '.join(command)} failed with exit status {process.returncode}")
-    return wall, peak, process.stdout.read().strip()
+    return wall, peak, peak_pss, process.stdout.read().strip()
 
 
 def report() -> int:

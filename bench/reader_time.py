@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.build_time import timed_run
+from bench.build_time import timed_run_memory
 from bench.worker import report_main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +29,32 @@ CAMELOT = (
     "import sys, camelot; "
     "tables = camelot.read_pdf(sys.argv[1], pages='all', flavor='lattice', engine='vector', suppress_stdout=True); "
     "print(len(tables), 'tables')"
+)
+
+
+# The physical reference: what pdfium alone takes to give the text, every character's box, and the characters
+# with the page's path objects (the vector rules), each in a process of its own, imports included.
+PDFIUM_TEXT = (
+    "import sys, pypdfium2 as pdfium; document = pdfium.PdfDocument(sys.argv[1]); "
+    "count = sum(len(page.get_textpage().get_text_range()) for page in document); print(count, 'characters')"
+)
+PDFIUM_CHARS = (
+    "import sys, ctypes, pypdfium2 as pdfium, pypdfium2.raw as raw; document = pdfium.PdfDocument(sys.argv[1]); "
+    "box = [ctypes.c_double() for _ in range(4)]; refs = [ctypes.byref(value) for value in box]; total = 0\n"
+    "for page in document:\n"
+    "    text = page.get_textpage()\n"
+    "    for index in range(text.count_chars()):\n"
+    "        raw.FPDFText_GetCharBox(text.raw, index, *refs); total += 1\n"
+    "print(total, 'character boxes')"
+)
+PDFIUM_CHARS_PATHS = (
+    PDFIUM_CHARS + "\n"
+    "paths = 0\n"
+    "for page in document:\n"
+    "    for obj in page.get_objects(max_depth=2):\n"
+    "        if obj.type == raw.FPDF_PAGEOBJ_PATH:\n"
+    "            obj.get_bounds(); paths += 1\n"
+    "print(paths, 'paths')"
 )
 
 
@@ -57,6 +83,9 @@ def report() -> int:
         "make all, pdfium reader": lambda out: [sys.executable, "-m", "load", str(args.pdf), "--out", str(out), "-q", "--force"],
         "make all, pdfplumber reader": lambda out: [sys.executable, "-m", "load", str(args.pdf), "--out", str(out), "-q", "--force", "--reader", "pdfplumber"],
         "camelot lattice (vector), every page": lambda out: [sys.executable, "-c", CAMELOT, str(args.pdf)],
+        "pdfium floor: text only": lambda out: [sys.executable, "-c", PDFIUM_TEXT, str(args.pdf)],
+        "pdfium floor: character boxes": lambda out: [sys.executable, "-c", PDFIUM_CHARS, str(args.pdf)],
+        "pdfium floor: character boxes and paths": lambda out: [sys.executable, "-c", PDFIUM_CHARS_PATHS, str(args.pdf)],
     }  # fmt: skip
     folders = {name: ROOT for name in commands}
     if args.baseline:
@@ -65,6 +94,7 @@ def report() -> int:
         folders[name] = args.baseline.resolve()
     walls: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, list[int]] = {name: [] for name in commands}
+    shares: dict[str, list[int]] = {name: [] for name in commands}
     summaries = {}
     with tempfile.TemporaryDirectory() as folder:
         long_pdf = concatenated(args.pdf, args.copies, Path(folder) / f"plan-x{args.copies}.pdf")
@@ -75,11 +105,13 @@ def report() -> int:
         (
             walls[f"make all, pdfium reader, plan ×{args.copies}"],
             peaks[f"make all, pdfium reader, plan ×{args.copies}"],
-        ) = [], []
+            shares[f"make all, pdfium reader, plan ×{args.copies}"],
+        ) = [], [], []
         for run in range(args.runs):
             for name, command in commands.items():
                 out = Path(folder) / f"out-{run}-{len(walls[name])}-{abs(hash(name))}"
-                wall, peak, summary = timed_run(command(out), folders[name])
+                wall, peak, pss, summary = timed_run_memory(command(out), folders[name])
+                shares[name].append(pss)
                 walls[name].append(wall)
                 peaks[name].append(peak)
                 summaries[name] = summary
@@ -88,14 +120,15 @@ def report() -> int:
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; {args.runs} runs, interleaved"
     )
     print(f"input: {args.pdf} ({pages} pages); concatenated ×{args.copies}: {long_pages} pages")
-    print("| process | median wall s | runs | pages/s | × camelot | peak MiB |")
-    print("|---|---|---|---|---|---|")
+    print("| process | median wall s | runs | pages/s | × camelot | peak MiB (RSS summed) | peak MiB (PSS) |")
+    print("|---|---|---|---|---|---|---|")
     for name in commands:
         median = statistics.median(walls[name])
         count = long_pages if "plan ×" in name else pages
         runs = ", ".join(f"{value:.2f}" for value in walls[name])
         print(
-            f"| {name} | {median:.2f} | {runs} | {count / median:.0f} | {median / base:.2f} | {max(peaks[name]) / 2**20:.0f} |"
+            f"| {name} | {median:.2f} | {runs} | {count / median:.0f} | {median / base:.2f} "
+            f"| {max(peaks[name]) / 2**20:.0f} | {max(shares[name]) / 2**20:.0f} |"
         )
     one = statistics.median(walls["make all, pdfium reader"])
     many = statistics.median(walls[f"make all, pdfium reader, plan ×{args.copies}"])

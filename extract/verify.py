@@ -9,7 +9,6 @@ silently.
 from __future__ import annotations
 
 import os
-import pickle
 import re
 import sys
 from collections.abc import Callable
@@ -160,75 +159,16 @@ def _load_reader(reader_name: str) -> None:
     get_reader(reader_name).load()
 
 
-# A second reading of fewer pages than this is done by one process: a copy of the reader's process costs more
-# than the pages.
-MIN_PAGES_TO_SHARE = 4
-
-
-def read_pages_shared(reader_name: str, path: str, pages: list[int], parts: int) -> list[Cell]:
-    """The cells of ``pages``, read by this process and ``parts - 1`` copies of it forked with the reader
-    already loaded (its library is not loaded again); in page order."""
-    shares = [share for share in (pages[index::parts] for index in range(parts)) if share]
-    if len(shares) < 2 or len(pages) < MIN_PAGES_TO_SHARE or not hasattr(os, "fork"):
-        return _read_pages(reader_name, path, pages)
-    children = [forked_reading(reader_name, path, share) for share in shares[1:]]
-    try:
-        cells = _read_pages(reader_name, path, shares[0])
-    finally:
-        answers = [child_answer(pid, source) for pid, source in children]
-    for kind, value in answers:
-        if kind == "error":
-            raise SecondReadingError(value)
-        cells += value
-    return sorted(cells, key=lambda cell: cell.box.page)  # stable: a page's cells keep the reader's order
-
-
-class SecondReadingError(RuntimeError):
-    """A copy of the second reader's process failed (its error, as text)."""
-
-
-def forked_reading(reader_name: str, path: str, pages: list[int]) -> tuple[int, int]:
-    """A copy of this process reading ``pages``: (its pid, the pipe its answer comes through)."""
-    source, sink = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the copy: answers through the pipe and ends without running the parent's exit handlers
-        try:
-            os.close(source)
-            try:
-                answer = ("cells", _read_pages(reader_name, path, pages))
-            except BaseException as error:
-                answer = ("error", f"pages {pages}: {type(error).__name__}: {error}")
-            with os.fdopen(sink, "wb") as out:
-                pickle.dump(answer, out)
-        finally:
-            os._exit(0)
-    os.close(sink)
-    return pid, source
-
-
-def child_answer(pid: int, source: int) -> tuple[str, object]:
-    """What a copy answered, once it ended: ("cells", [...]) or ("error", text)."""
-    with os.fdopen(source, "rb") as answer:
-        payload = answer.read()
-    os.waitpid(pid, 0)
-    if not payload:
-        return "error", f"the second reader's process {pid} ended without an answer"
-    return pickle.loads(payload)
-
-
 class SecondReading:
     """The second reader in a worker process of its own, started before its pages are known: its library
     (camelot, with numpy, pandas and OpenCV) loads there while this process reads the cards, and ``submit``
     then hands it the pages. One worker, for the few pages the default (``verify="uncertain"``) reads; the
     library never enters this process."""
 
-    def __init__(
-        self, reader_name: str, path: Path, parts: int = 1, beside: Callable[[], object] | None = None
-    ) -> None:
-        """``parts``: processes that share the pages once they are known (the worker and copies of it).
-        ``beside``: work (a picklable callable) the worker does once its library is loaded, while it waits for
-        its pages; its future is ``beside_task``."""
-        self.reader_name, self.path, self.parts = reader_name, Path(path), parts
+    def __init__(self, reader_name: str, path: Path, beside: Callable[[], object] | None = None) -> None:
+        """``beside``: work (a picklable callable) the worker does once its library is loaded, while it waits
+        for its pages; its future is ``beside_task``."""
+        self.reader_name, self.path = reader_name, Path(path)
         self.pool = ProcessPoolExecutor(max_workers=1)
         self.tasks = [self.pool.submit(_load_reader, reader_name)]
         self.beside_task = self.pool.submit(beside) if beside is not None else None
@@ -237,7 +177,7 @@ class SecondReading:
 
     def submit(self, pages: list[int]) -> Future:
         """The cells of ``pages``, read in the worker (a future)."""
-        task = self.pool.submit(read_pages_shared, self.reader_name, str(self.path), pages, self.parts)
+        task = self.pool.submit(_read_pages, self.reader_name, str(self.path), pages)
         self.tasks.append(task)
         return task
 
@@ -285,7 +225,7 @@ def start_second_reading(path: Path, ruled_pages: set[int], settings: ExtractSet
     if settings.verify != "uncertain" or not ruled_pages or workers < 2:
         return None
     meanwhile = _MEANWHILE.get()
-    second = SecondReading("camelot", path, parts=workers, beside=meanwhile.beside if meanwhile else None)
+    second = SecondReading("camelot", path, beside=meanwhile.beside if meanwhile else None)
     if meanwhile is not None:
         meanwhile.beside_result = second.beside_task
     return second

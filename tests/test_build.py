@@ -511,3 +511,30 @@ def test_summary_list_rows_link_to_the_cards_the_golden_lists_name(db) -> None:
     unlisted = {code for (code,) in db.execute("SELECT code FROM findings WHERE kind = 'card_not_listed'").fetchall()}
     listed = {card for _, card in want}
     assert unlisted == {code for (code,) in db.execute("SELECT code FROM cards").fetchall()} - listed
+
+
+def test_printed_pages_come_from_the_worker_or_are_read_here() -> None:
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from extract.verify import Meanwhile
+    from load.build import WorkAhead
+    from load.printed import PrintedPages
+
+    def ahead_with(outcome) -> WorkAhead:
+        future: Future = Future()
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+        ahead = WorkAhead(RECONSTRUCTION)
+        ahead.meanwhile = Meanwhile(beside_result=future)
+        ahead.take_printed()
+        return ahead
+
+    given = PrintedPages(labels={1: "7"})
+    assert ahead_with(given).printed is given  # read in the worker
+    failed = ahead_with(ValueError("no text"))
+    assert failed.printed == PrintedPages() and isinstance(failed.printed_error, ValueError)  # its error kept
+    broken = ahead_with(BrokenProcessPool("worker gone"))
+    assert broken.printed_error is None and broken.printed.labels  # the worker died: read here

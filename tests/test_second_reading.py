@@ -76,3 +76,27 @@ def test_camelot_loads_without_matplotlib_which_stays_importable() -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_the_work_beside_is_done_in_the_worker_while_it_waits_for_its_pages() -> None:
+    import os
+    from functools import partial
+
+    from load.printed import read_printed
+
+    with while_second_reads(lambda: None, beside=partial(read_printed, RECONSTRUCTION)) as meanwhile:
+        second = start_second_reading(RECONSTRUCTION, {20}, ExtractSettings(workers=2))
+    assert second is not None and meanwhile.beside_result is second.beside_task
+    try:
+        printed = meanwhile.beside_result.result(timeout=300)
+        worker = second.pool.submit(os.getpid).result(timeout=300)
+    finally:
+        second.close()
+    assert worker != os.getpid()  # read in the worker, not here
+    assert printed == read_printed(RECONSTRUCTION) and printed.labels
+
+
+def test_without_a_worker_nothing_is_done_beside() -> None:
+    with while_second_reads(lambda: None, beside=lambda: 1 / 0) as meanwhile:
+        assert start_second_reading(RECONSTRUCTION, set(), ExtractSettings()) is None
+    assert meanwhile.beside_result is None
