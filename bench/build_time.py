@@ -32,10 +32,12 @@ def tree_rss(pid: int) -> int:
     return tree_memory(pid)[0]
 
 
-def tree_memory(pid: int) -> tuple[int, int]:
+def tree_memory(pid: int, proportional_too: bool = True) -> tuple[int, int]:
     """(resident bytes summed, proportional bytes summed) of a process and all its descendants (Linux /proc).
     The proportional size (PSS) divides each shared page among the processes that map it: its sum is the
-    memory the process tree holds, where the resident sum counts a page shared by a fork once per process."""
+    memory the process tree holds, where the resident sum counts a page shared by a fork once per process.
+    Reading it walks every mapping of every process: ``proportional_too=False`` leaves it out (0) where the
+    sampling must not slow the processes it measures."""
     resident = proportional = 0
     stack = [pid]
     while stack:
@@ -43,7 +45,7 @@ def tree_memory(pid: int) -> tuple[int, int]:
         try:
             with open(f"/proc/{current}/statm") as handle:
                 resident += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-            proportional += process_pss(current)
+            proportional += process_pss(current) if proportional_too else 0
             with open(f"/proc/{current}/task/{current}/children") as handle:
                 stack += [int(child) for child in handle.read().split()]
         except (FileNotFoundError, ProcessLookupError):
@@ -69,14 +71,17 @@ def timed_run(command: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
     return wall, peak, summary
 
 
-def timed_run_memory(command: list[str], cwd: Path = ROOT) -> tuple[float, int, int, str]:
+def timed_run_memory(
+    command: list[str], cwd: Path = ROOT, proportional_too: bool = False
+) -> tuple[float, int, int, str]:
     """(wall seconds, peak resident bytes summed, peak proportional bytes summed, stdout) of the command's
-    process tree (``tree_memory``)."""
+    process tree (``tree_memory``; the proportional peak 0 unless ``proportional_too``, whose sampling costs
+    the measured processes time: a run for memory, not for time)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     peak = peak_pss = 0
     while process.poll() is None:
-        resident, proportional = tree_memory(process.pid)
+        resident, proportional = tree_memory(process.pid, proportional_too)
         peak, peak_pss = max(peak, resident), max(peak_pss, proportional)
         time.sleep(0.02)
     wall = time.perf_counter() - start

@@ -1,7 +1,8 @@
 """The text-layer readers against camelot, in one run: cold ``make all`` of a PDF into a new folder with the
 pdfium reader (the default) and with pdfplumber, and camelot lattice (vector engine) reading every page's
 tables, each a new process, interleaved run by run so that the machine's load falls on all alike; medians
-of ``--runs``, and the peak memory of each process with its workers. Then the plan concatenated ``--copies``
+of ``--runs``, and the peak memory of each process with its workers (resident sizes summed, sampled during
+the timed runs; proportional sizes summed, from one more run of each, untimed). Then the plan concatenated ``--copies``
 times: the same build, to see how time grows with pages. Not a test: figures depend on the machine.
 
     .venv/bin/python -m bench.reader_time [PDF] [--runs 3] [--copies 4] [--baseline DIR]
@@ -110,11 +111,13 @@ def report() -> int:
         for run in range(args.runs):
             for name, command in commands.items():
                 out = Path(folder) / f"out-{run}-{len(walls[name])}-{abs(hash(name))}"
-                wall, peak, pss, summary = timed_run_memory(command(out), folders[name])
-                shares[name].append(pss)
+                wall, peak, _, summary = timed_run_memory(command(out), folders[name])
                 walls[name].append(wall)
                 peaks[name].append(peak)
                 summaries[name] = summary
+        for name, command in commands.items():  # one more run each, for memory only (PSS sampling is slow)
+            _, _, pss, _ = timed_run_memory(command(Path(folder) / f"memory-{abs(hash(name))}"), folders[name], True)
+            shares[name].append(pss)
     base = statistics.median(walls["camelot lattice (vector), every page"])
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; {args.runs} runs, interleaved"

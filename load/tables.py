@@ -506,17 +506,29 @@ def read_card_rows(card: Card, printed: PrintedPages) -> ReadCard:
 
 def readable_cards(cards: list[Card], printed: PrintedPages) -> tuple[list[ReadCard], list[dict], list[Finding]]:
     """The cards whose code and rows can be read, each with its rows, and for each other card a ``rejected``
-    row and a finding (``unparseable_card``): one card the build cannot read never ends the build."""
+    row and a finding (``unparseable_card``): one card the build cannot read never ends the build. A card
+    whose code an earlier card has (the plan printed twice, a card copied) is rejected whole, with a
+    ``duplicate_card`` finding: its rows never reach the tables, where they would count twice."""
     kept, rejected, findings = [], [], []
+    first_pages: dict[str, int | None] = {}
     for card in cards:
         page = card_page(card)
-        if readable_code(card.code) is None:
+        code = readable_code(card.code)
+        if code is not None and code in first_pages:
+            reason = (
+                f"card code « {code} » already read on page {first_pages[code]}: this card and its rows are left out"
+            )
+            rejected.append(rejected_row("cards", code, reason, card_record(card)))
+            findings.append(Finding("duplicate_card", code, None, page, f"page {page}: {reason}"))
+            continue
+        if code is None:
             reason = f"card code « {card.code} » is not a card code"
         elif not all(item.boxes for item in card.all_items()):
             reason = f"card « {card.code} » has items without a position on the page"
         else:
             try:
                 kept.append(read_card_rows(card, printed))
+                first_pages[code] = page
                 continue
             except Exception as error:  # a card no rule reads: rejected with its reason, the others go on
                 reason = f"card « {card.code} » cannot be read: {type(error).__name__}: {error}"

@@ -37,6 +37,7 @@ FindingKind = Literal[
     "malformed_amount", "reader_disagreement", "unknown_label", "unresolved_entity", "stale_correction",
     "unknown_correction_target", "invalid_correction", "page_decoration", "page_unreadable", "printed_pages_unread",
     "verification_failed", "code_repaired", "low_confidence", "unparseable_card", "unparseable_list_row",
+    "duplicate_card",
 ]  # fmt: skip
 
 

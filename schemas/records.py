@@ -308,7 +308,7 @@ class FindingRecord(_Record):
     """Every data-quality issue the build found."""
 
     kind: FindingKind = Field(
-        description="list_without_card, list_code_differs, list_title_differs, card_not_listed, total_mismatch, malformed_amount, reader_disagreement, unknown_label, unresolved_entity, stale_correction, unknown_correction_target, invalid_correction, page_decoration (text dropped as a watermark or stamp), page_unreadable, printed_pages_unread, verification_failed, code_repaired, low_confidence, unparseable_card, unparseable_list_row"
+        description="list_without_card, list_code_differs, list_title_differs, card_not_listed, total_mismatch, malformed_amount, reader_disagreement, unknown_label, unresolved_entity, stale_correction, unknown_correction_target, invalid_correction, page_decoration (text dropped as a watermark or stamp), page_unreadable, printed_pages_unread, verification_failed, code_repaired, low_confidence, unparseable_card, unparseable_list_row, duplicate_card (a card whose code an earlier card has: it and its rows are left out)"
     )
     code: str | None = Field(
         description="the card concerned (canonical); null when no card is (a list row without card)"

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -511,3 +512,17 @@ def test_a_damaged_copy_that_once_lost_cards_silently_names_the_page_and_loses_n
     connection.close()
     assert message.startswith("page 24 unreadable: content stream damaged: ")
     assert not {"HS-CH3-25", "HS-CH4-25"} & cards
+
+
+def test_a_card_printed_twice_is_kept_once_and_its_copy_adds_no_row() -> None:
+    extraction = Extraction(
+        "plan.pdf", 4, [card("FF 02", page=2), card("FF 03", page=3), card("FF-02", page=4)], [], []
+    )
+    rows = validate_rows(extraction_to_rows(extraction))
+    assert [row["code"] for row in rows["cards"]] == ["FF-02", "FF-03"]
+    # the copy's items and budget lines are not there: one card's rows each
+    assert Counter(row["code"] for row in rows["field_items"]) == {"FF-02": 2, "FF-03": 2}
+    assert Counter(row["code"] for row in rows["budget_lines"]) == {"FF-02": 1, "FF-03": 1}
+    assert [(row["table_name"], row["code"]) for row in rows["rejected"]] == [("cards", "FF-02")]
+    assert "already read on page 2" in rows["rejected"][0]["reason"]
+    assert [(row["kind"], row["code"], row["page"]) for row in rows["findings"]] == [("duplicate_card", "FF-02", 4)]
