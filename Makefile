@@ -58,53 +58,25 @@ $(NATIVE_CHARS): extract/readers/pdfium_chars.c | compiler
 	fi
 
 compiler:
-	@command -v $(firstword $(CC)) >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "setup: installing gcc (apt-get)"; \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc; } >/dev/null 2>&1 \
-	      || { echo "setup: apt-get install gcc failed; the pdfium reader needs it for its native helper"; exit 1; }; \
-	  else \
-	    echo "setup: no C compiler ($(CC)) for the pdfium reader's native helper, which then reads characters one by one; install one as root: apt-get install -y gcc"; \
-	  fi; }
+	@sh tools/need.sh "command -v $(firstword $(CC))" gcc "the pdfium reader's native helper needs a C compiler; without it the reader reads characters one by one"
 
-# The browser the review site's tests drive: Debian's chromium, installed when run as root; otherwise one line
-# saying what to install. Silent when it is there.
 # The OCR engine and its French model for scanned pages (Debian packages), installed when run as root;
 # otherwise one line saying what to install. Silent when they are there.
 .PHONY: tesseract
 tesseract:
-	@{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx fra; } || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "setup: installing tesseract-ocr tesseract-ocr-fra (apt-get)"; \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-fra; } >/dev/null 2>&1 \
-	      || { echo "setup: apt-get install tesseract-ocr tesseract-ocr-fra failed; scanned pages need it"; exit 1; }; \
-	  else \
-	    echo "setup: no tesseract for scanned pages; install it as root: apt-get install -y tesseract-ocr tesseract-ocr-fra"; \
-	  fi; }
+	@sh tools/need.sh "command -v tesseract && tesseract --list-langs | grep -qx fra" "tesseract-ocr tesseract-ocr-fra" "scanned pages need it"
 
 # The condensed faces the seeded layouts draw with (reconstruct/layouts.py): Debian's fonts-dejavu-extra,
 # installed when run as root; otherwise one line saying what to install. Silent when they are there.
 .PHONY: fonts
 fonts:
-	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "setup: installing fonts-dejavu-extra (apt-get)"; \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-extra; } >/dev/null 2>&1 \
-	      || { echo "setup: apt-get install fonts-dejavu-extra failed; the seeded layouts need it"; exit 1; }; \
-	  else \
-	    echo "setup: no condensed DejaVu fonts for the seeded layouts; install them as root: apt-get install -y fonts-dejavu-extra"; \
-	  fi; }
+	@sh tools/need.sh "test -f /usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf" fonts-dejavu-extra "the seeded layouts draw with its condensed faces"
 
+# The browser the review site's tests drive: Debian's chromium, installed when run as root; otherwise one line
+# saying what to install. Silent when it is there.
 .PHONY: chromium
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "setup: installing chromium (apt-get)"; \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
-	      || { echo "setup: apt-get install chromium failed; the browser tests need it"; exit 1; }; \
-	  else \
-	    echo "setup: no chromium for the browser tests; install it as root: apt-get install -y chromium"; \
-	  fi; }
+	@sh tools/need.sh "command -v chromium" chromium "the browser tests need it"
 
 # pip -qq: errors only (not the warnings about package index locations that do not hold a package).
 $(BIN)/.installed: pyproject.toml $(CONSTRAINTS)
