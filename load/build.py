@@ -10,6 +10,7 @@ library that had something to say.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib.metadata
 import json
@@ -37,6 +38,11 @@ LOCK_SUFFIX = ".lock"
 FAILED_LOG_SUFFIX = ".failed-build.log"
 # Loggers whose messages go to stderr as they come (the build's own progress is printed, not logged).
 QUIET_LOGGERS_LEVEL = logging.WARNING
+# Allocations between two runs of the cyclic garbage collector's youngest generation during a build (Python's
+# default: 700). A build allocates millions of small objects that form no cycle (characters, words, lines,
+# rows): the collector, run that often, walked them again and again for about a tenth of the build's time.
+# Cycles are still collected, less often; the workers inherit the setting.
+BUILD_GC_THRESHOLD = 100_000
 
 
 @dataclass
@@ -169,6 +175,17 @@ class LogRecords(logging.Handler):
 
 
 @contextmanager
+def fewer_collections(threshold: int = BUILD_GC_THRESHOLD):
+    """The garbage collector's youngest generation run every ``threshold`` allocations within the block."""
+    previous = gc.get_threshold()
+    gc.set_threshold(threshold, *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
+@contextmanager
 def captured_logs():
     """Route every logger (and ``warnings``) to one ``LogRecords`` for the duration of the build."""
     root = logging.getLogger()
@@ -248,7 +265,7 @@ def build(
             cached = cached_summary(out, key)
             if cached:
                 return cached
-        with captured_logs() as log:
+        with captured_logs() as log, fewer_collections():
             try:
                 summary = write_dataset(pdf, out, settings, corrections, fixes, key, log)
             except BaseException:

@@ -538,3 +538,12 @@ def test_printed_pages_come_from_the_worker_or_are_read_here() -> None:
     assert failed.printed == PrintedPages() and isinstance(failed.printed_error, ValueError)  # its error kept
     broken = ahead_with(BrokenProcessPool("worker gone"))
     assert broken.printed_error is None and broken.printed.labels  # the worker died: read here
+
+
+def test_the_build_collects_garbage_less_often_and_restores_the_setting() -> None:
+    import gc
+
+    before = gc.get_threshold()
+    with build_module.fewer_collections(12_345):
+        assert gc.get_threshold() == (12_345, *before[1:])
+    assert gc.get_threshold() == before
