@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from statistics import median
 
@@ -139,7 +139,7 @@ _LIST_HEADING = re.compile(labels()["list_heading"])
 _HEADER = re.compile(labels()["card_header"], re.IGNORECASE)
 
 
-def stream_to_headers(stream: list[StreamLine]) -> list[Header]:
+def stream_to_headers(stream: list[StreamLine], settings: ExtractSettings = DEFAULTS) -> list[Header]:
     headers: list[Header] = []
     for index, entry in enumerate(stream):
         match = _HEADER.match(entry.line.text)
@@ -150,14 +150,14 @@ def stream_to_headers(stream: list[StreamLine]) -> list[Header]:
         while end < len(stream) and ":" not in " ".join(line.line.text for line in lines) and len(lines) < 3:
             lines.append(stream[end])
             end += 1
-        while end < len(stream) and continues_header(lines[-1], stream[end]):
+        while end < len(stream) and continues_header(lines[-1], stream[end], settings):
             lines.append(stream[end])
             end += 1
-        if title_carried_over(lines, stream, end):
+        if title_carried_over(lines, stream, end, settings):
             # the header row broke at the page foot after « CODE : »: its title opens the next page
             lines.append(stream[end])
             end += 1
-            while end < len(stream) and continues_header(lines[-1], stream[end]):
+            while end < len(stream) and continues_header(lines[-1], stream[end], settings):
                 lines.append(stream[end])
                 end += 1
         text = " ".join(line.line.text for line in lines)
@@ -166,12 +166,15 @@ def stream_to_headers(stream: list[StreamLine]) -> list[Header]:
         if not colon or not CODE_PATTERN.search(code) or len(code) > MAX_CODE_LENGTH:
             continue
         headers.append(Header(index, end, " ".join(code.split()), " ".join(title.split()), lines))
-    for previous, header in zip([None, *headers], headers):
-        attach_section(stream, header, previous)
-    return headers
+    return [
+        with_section(header, header_section(stream, header, previous, settings))
+        for previous, header in zip([None, *headers], headers)
+    ]
 
 
-def title_carried_over(lines: list[StreamLine], stream: list[StreamLine], end: int) -> bool:
+def title_carried_over(
+    lines: list[StreamLine], stream: list[StreamLine], end: int, settings: ExtractSettings = DEFAULTS
+) -> bool:
     """A header at the foot of its page, with the first line of the next page a single piece of text that
     is no label: the title (or the rest of it) was carried over to the next page. The header ends on « : »,
     or that line starts where the header does (a value line starts in the value column) and is not a
@@ -190,30 +193,33 @@ def title_carried_over(lines: list[StreamLine], stream: list[StreamLine], end: i
     if text.rstrip().endswith(":"):
         return True
     opens_header = end + 1 < len(stream) and bool(_HEADER.match(stream[end + 1].line.text))
-    aligned = abs(following.line.x0 - lines[0].line.x0) <= DEFAULTS.column_tolerance
+    aligned = abs(following.line.x0 - lines[0].line.x0) <= settings.column_tolerance
     return ":" in text and aligned and not opens_header
 
 
-def continues_header(last: StreamLine, entry: StreamLine) -> bool:
+def continues_header(last: StreamLine, entry: StreamLine, settings: ExtractSettings = DEFAULTS) -> bool:
     """The title wraps onto lines of its own: same page, close below, no rule between, not a label row."""
     line = entry.line
     if entry.number != last.number or len(line.segments) > 1 or starts_label(line.segments[0].text):
         return False
     gap = line.top - last.line.bottom
-    if gap > DEFAULTS.wrap_gap_ratio * (last.line.bottom - last.line.top):
+    if gap > settings.wrap_gap_ratio * (last.line.bottom - last.line.top):
         return False
-    return not ruling_between(entry, last.line.bottom, line.top, line.x0, line.x1)
+    return not ruling_between(entry, last.line.bottom, line.top, line.x0, line.x1, settings)
 
 
-def attach_section(stream: list[StreamLine], header: Header, previous: Header | None) -> None:
-    """The section row is the line just above the header (on the page before, if the header opens a page)."""
+def header_section(
+    stream: list[StreamLine], header: Header, previous: Header | None, settings: ExtractSettings = DEFAULTS
+) -> tuple[list[StreamLine], int] | None:
+    """The section row's lines and the stream index of the first, or None: the line just above the header
+    (on the page before, if the header opens a page), with the lines just above it where the name wraps."""
     index = header.start - 1
     floor = previous.end if previous else 0
     if index < floor:
-        return
+        return None
     candidate = stream[index]
     if starts_label(candidate.line.segments[0].text) and len(candidate.line.segments) > 1:
-        return
+        return None
     lines = [candidate]
     # A section name may wrap: take the lines just above it that sit as close as a paragraph's lines.
     while index - 1 >= floor and len(lines) < 3:
@@ -221,14 +227,20 @@ def attach_section(stream: list[StreamLine], header: Header, previous: Header | 
         if upper.number != candidate.number or len(upper.line.segments) > 1:
             break
         gap = lines[0].line.top - upper.line.bottom
-        if gap > DEFAULTS.wrap_gap_ratio * (upper.line.bottom - upper.line.top) or ruling_between(
-            upper, upper.line.bottom, lines[0].line.top, upper.line.x0, upper.line.x1
+        if gap > settings.wrap_gap_ratio * (upper.line.bottom - upper.line.top) or ruling_between(
+            upper, upper.line.bottom, lines[0].line.top, upper.line.x0, upper.line.x1, settings
         ):
             break
         lines.insert(0, upper)
         index -= 1
-    header.section_lines = lines
-    header.section_start = index
+    return lines, index
+
+
+def with_section(header: Header, section: tuple[list[StreamLine], int] | None) -> Header:
+    if section is None:
+        return header
+    lines, start = section
+    return replace(header, section_lines=lines, section_start=start)
 
 
 # --- rows ------------------------------------------------------------------------------------------------
@@ -1095,7 +1107,9 @@ def rows_to_items(
 # --- cards -----------------------------------------------------------------------------------------------
 
 
-def stream_to_chapters(stream: list[StreamLine], card_rows: set[int], size: float) -> list[tuple[int, str]]:
+def stream_to_chapters(
+    stream: list[StreamLine], card_rows: set[int], size: float, settings: ExtractSettings = DEFAULTS
+) -> list[tuple[int, str]]:
     """(stream index, chapter) of each chapter heading, numbered by its rank within its axis as the Sommaire
     numbers them: the printed headings skip a number (« II.12 » then « II.14 ») that the Sommaire does not.
     A card's own section row may carry a chapter number too (« II.08 Fonction Audit Interne (FCG) ») and is
@@ -1108,7 +1122,7 @@ def stream_to_chapters(stream: list[StreamLine], card_rows: set[int], size: floa
     headings = [
         (position, match)
         for position, match in candidates
-        if stream[position].line.size > DEFAULTS.chapter_size_ratio * size
+        if stream[position].line.size > settings.chapter_size_ratio * size
     ]
     ranks: dict[tuple[str, int], int] = {}
     chapters = []
@@ -1163,10 +1177,11 @@ def split_repeated_headers(stream: list[StreamLine], headers: list[Header]) -> t
     return openings, repeats
 
 
-def card_starts(stream: list[StreamLine]) -> set[int]:
+def card_starts(stream: list[StreamLine], settings: ExtractSettings = DEFAULTS) -> set[int]:
     """Stream indices where a card begins: its section row, or its header where it has none."""
     return {
-        header.start if header.section_start is None else header.section_start for header in stream_to_headers(stream)
+        header.start if header.section_start is None else header.section_start
+        for header in stream_to_headers(stream, settings)
     }
 
 
@@ -1181,7 +1196,7 @@ class CardReading:
 
 
 def stream_to_cards(stream: list[StreamLine], settings: ExtractSettings) -> CardReading:
-    headers = stream_to_headers(stream)
+    headers = stream_to_headers(stream, settings)
     if not stream:
         return CardReading([], [], set())
     size = body_size(stream)
@@ -1191,7 +1206,7 @@ def stream_to_cards(stream: list[StreamLine], settings: ExtractSettings) -> Card
         for header in headers
         for position in range(header.section_start if header.section_start is not None else header.start, header.end)
     }
-    chapters = stream_to_chapters(stream, card_rows, size)
+    chapters = stream_to_chapters(stream, card_rows, size, settings)
     openings, repeats = split_repeated_headers(stream, headers)
     repeated = {position for header in repeats for position in range(header_first(header), header.end)}
     read_rows = []

@@ -22,6 +22,7 @@ from extract.cards import (
 )
 from extract.layout import Segment
 from extract.model import Box, ListRow
+from extract.settings import ExtractSettings
 from vocabulary import fold
 
 # A first cell without a digit and shorter than this is the list's own header row (« Code »), not a code.
@@ -34,7 +35,9 @@ class Region:
     lines: list[StreamLine] = field(default_factory=list)
 
 
-def stream_to_list_regions(stream: list[StreamLine], stops: set[int]) -> list[Region]:
+def stream_to_list_regions(
+    stream: list[StreamLine], stops: set[int], settings: ExtractSettings = DEFAULTS
+) -> list[Region]:
     """``stops``: stream indices where a card begins (its section row), which ends any list."""
     if not stream:
         return []
@@ -49,22 +52,22 @@ def stream_to_list_regions(stream: list[StreamLine], stops: set[int]) -> list[Re
             current = Region(" ".join(text.split()))
             regions.append(current)
         elif current is not None:
-            if _HEADER.match(text) or entry.line.size > DEFAULTS.heading_size_ratio * size:
+            if _HEADER.match(text) or entry.line.size > settings.heading_size_ratio * size:
                 current = None
             else:
                 current.lines.append(entry)
     return regions
 
 
-def region_columns(region: Region) -> list[float]:
+def region_columns(region: Region, settings: ExtractSettings = DEFAULTS) -> list[float]:
     """Left edges of the table's columns: x positions where at least a tenth of the lines start a cell."""
     starts: dict[int, int] = {}
     for entry in region.lines:
         for segment in entry.line.segments:
-            key = round(segment.x0 / DEFAULTS.list_column_step)
+            key = round(segment.x0 / settings.list_column_step)
             starts[key] = starts.get(key, 0) + 1
-    threshold = max(DEFAULTS.list_column_min_lines, len(region.lines) * DEFAULTS.list_column_min_share)
-    columns = sorted(key * DEFAULTS.list_column_step for key, count in starts.items() if count >= threshold)
+    threshold = max(settings.list_column_min_lines, len(region.lines) * settings.list_column_min_share)
+    columns = sorted(key * settings.list_column_step for key, count in starts.items() if count >= threshold)
     merged: list[float] = []
     for x in columns:
         if not merged or x - merged[-1] > 12:
@@ -72,8 +75,8 @@ def region_columns(region: Region) -> list[float]:
     return merged
 
 
-def column_of(segment: Segment, columns: list[float]) -> int:
-    return max((index for index, x in enumerate(columns) if segment.x0 >= x - DEFAULTS.list_column_slack), default=0)
+def column_of(segment: Segment, columns: list[float], settings: ExtractSettings = DEFAULTS) -> int:
+    return max((index for index, x in enumerate(columns) if segment.x0 >= x - settings.list_column_slack), default=0)
 
 
 def join_cell(parts: list[tuple[str, bool]]) -> str:
@@ -92,59 +95,61 @@ class Draft:
     page: int
 
 
-def column_rule_crosses(entry: StreamLine, code_x: float, title_x: float) -> bool:
+def column_rule_crosses(entry: StreamLine, code_x: float, title_x: float, settings: ExtractSettings = DEFAULTS) -> bool:
     """Is there a vertical rule between the code and title columns beside this line?"""
     middle = (entry.line.top + entry.line.bottom) / 2
     return any(
-        code_x + DEFAULTS.list_column_slack < x < title_x and top <= middle <= bottom
+        code_x + settings.list_column_slack < x < title_x and top <= middle <= bottom
         for x, top, bottom in entry.page.v_rulings
     )
 
 
-def is_ruled(region: Region, title_x: float) -> bool:
+def is_ruled(region: Region, title_x: float, settings: ExtractSettings = DEFAULTS) -> bool:
     """Rows drawn with rules: some pair of lines of the region has a rule between them across the titles."""
     return any(
-        ruling_between(below, above.line.bottom, below.line.top, title_x, title_x + DEFAULTS.list_rule_probe_width)
+        ruling_between(
+            below, above.line.bottom, below.line.top, title_x, title_x + settings.list_rule_probe_width, settings
+        )
         for above, below in zip(region.lines, region.lines[1:])
         if above.number == below.number
     )
 
 
-def is_section_row(entry: StreamLine, columns: list[float], ruled: bool) -> bool:
+def is_section_row(entry: StreamLine, columns: list[float], ruled: bool, settings: ExtractSettings = DEFAULTS) -> bool:
     """A merged row naming the section: one cell across the code and title columns."""
     segments = entry.line.segments
     first = segments[0]
-    if len(segments) != 1 or first.x0 >= columns[1] - DEFAULTS.list_column_slack:
+    if len(segments) != 1 or first.x0 >= columns[1] - settings.list_column_slack:
         return False
-    if first.x1 > columns[1] + DEFAULTS.list_column_slack:
+    if first.x1 > columns[1] + settings.list_column_slack:
         return True
-    return ruled and any(entry.page.v_rulings) and not column_rule_crosses(entry, columns[0], columns[1])
+    return ruled and any(entry.page.v_rulings) and not column_rule_crosses(entry, columns[0], columns[1], settings)
 
 
-def region_to_rows(region: Region) -> list[ListRow]:
-    columns = region_columns(region)
+def region_to_rows(region: Region, settings: ExtractSettings = DEFAULTS) -> list[ListRow]:
+    columns = region_columns(region, settings)
     if len(columns) < 2:
         return []
     title_x = columns[1]
-    ruled = is_ruled(region, title_x)
+    ruled = is_ruled(region, title_x, settings)
     section: str | None = None
     drafts: list[tuple[Draft, str | None]] = []
     previous: StreamLine | None = None
     for entry in region.lines:
         segments = entry.line.segments
-        if is_section_row(entry, columns, ruled):
+        if is_section_row(entry, columns, ruled, settings):
             section = segments[0].text
             previous = None
             continue
         by_column: dict[int, list[Segment]] = {}
         for segment in segments:
-            by_column.setdefault(column_of(segment, columns), []).append(segment)
+            by_column.setdefault(column_of(segment, columns, settings), []).append(segment)
         # Codes end on a number (« -25 », « 58 »): one ending on a hyphen or a letter wrapped in its cell.
         code_runs_on = bool(drafts) and not join_cell(drafts[-1][0].cells.get(0, [("0", False)]))[-1:].isdigit()
         if ruled and previous is not None and previous.number == entry.number:
             # the rules say where rows begin; a code centred in its cell may sit on the title's second line
             opens = ruling_between(
-                entry, previous.line.bottom, entry.line.top, title_x, title_x + DEFAULTS.list_rule_probe_width
+                entry, previous.line.bottom, entry.line.top, title_x, title_x + settings.list_rule_probe_width, settings
             )
         elif ruled and previous is not None:
             # the first line of a page: a new row where a cell beside the title has text or the title
@@ -155,7 +160,12 @@ def region_to_rows(region: Region) -> list[ListRow]:
             opens = (0 in by_column and not code_runs_on) or previous is None
             if not opens and previous is not None and previous.number == entry.number:
                 opens = ruling_between(
-                    entry, previous.line.bottom, entry.line.top, title_x, title_x + DEFAULTS.list_rule_probe_width
+                    entry,
+                    previous.line.bottom,
+                    entry.line.top,
+                    title_x,
+                    title_x + settings.list_rule_probe_width,
+                    settings,
                 )
         box = Box(
             entry.number,
@@ -203,5 +213,9 @@ def merge_boxes(boxes: list[Box]) -> list[Box]:
     return list(merged.values())
 
 
-def stream_to_list_rows(stream: list[StreamLine], stops: set[int]) -> list[ListRow]:
-    return [row for region in stream_to_list_regions(stream, stops) for row in region_to_rows(region)]
+def stream_to_list_rows(
+    stream: list[StreamLine], stops: set[int], settings: ExtractSettings = DEFAULTS
+) -> list[ListRow]:
+    return [
+        row for region in stream_to_list_regions(stream, stops, settings) for row in region_to_rows(region, settings)
+    ]

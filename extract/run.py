@@ -95,7 +95,8 @@ def read_plan(
         raise NotThePlanError(
             f"{path}: no project card (« Sous Projet CODE : title ») in its {len(layouts)} pages; not an action plan"
         )
-    extraction = Extraction(str(path), len(layouts), cards, stream_to_list_rows(stream, card_starts(stream)), findings)
+    list_rows = stream_to_list_rows(stream, card_starts(stream, settings), settings)
+    extraction = Extraction(str(path), len(layouts), cards, list_rows, findings)
     extraction.findings += after_cards(extraction, layouts, settings)  # code repairs, OCR provenance
     extraction.findings = unreadable_findings(reading.unreadable) + decoration_findings(layouts) + extraction.findings
     try:

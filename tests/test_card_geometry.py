@@ -577,3 +577,18 @@ def test_the_value_column_starts_where_values_follow_their_labels() -> None:
     ]
     assert value_column_x(lines) == 150
     assert value_column_x(lines[2:]) is None
+
+
+def test_the_header_chain_reads_the_settings_it_is_given() -> None:
+    page = PageLayout(1, 595, 842)
+    stream = [
+        line(page, 100, (40, "Hôpital des Spécialités")),
+        line(page, 114, (40, "Sous Projet HS-M1-25 : Mise à niveau du")),
+        line(page, 128, (40, "bloc opératoire")),
+        line(page, 142, (40, "Responsable"), (110, "Pr A")),
+    ]
+    (header,) = stream_to_headers(stream)
+    assert header.title == "Mise à niveau du bloc opératoire" and header.section_start == 0
+    # no wrap allowed: the title stops at its first line, and the section row is not joined either
+    (tight,) = stream_to_headers(stream, SETTINGS.model_copy(update={"wrap_gap_ratio": 0.0}))
+    assert tight.title == "Mise à niveau du" and tight.section_start == 0
