@@ -189,8 +189,9 @@ def region_to_rows(region: Region, settings: ExtractSettings = DEFAULTS) -> list
         extra = join_cell(draft.cells.get(2, [])) if len(columns) > 2 else ""
         if code and not re.search(r"\d", code) and len(code) < MAX_HEADER_CELL_LENGTH:
             continue  # the table's own header row (« Code », « Intitulé »)
-        if not title:
-            continue
+        if not (title or code or extra):
+            continue  # nothing printed in the row's cells
+        # a row with a code and no title is kept (title empty): the load step says it cannot be read
         rows.append(ListRow(region.heading, code, title, extra or row_section, draft.page, merge_boxes(draft.boxes)))
     return rows
 

@@ -538,12 +538,16 @@ def readable_cards(cards: list[Card], printed: PrintedPages) -> tuple[list[ReadC
 
 
 def readable_list_rows(rows: list) -> tuple[list, list[dict], list[Finding]]:
-    """The summary-list rows whose printed code is a card code (or that print none), and for each other a
-    ``rejected`` row and a finding (``unparseable_list_row``)."""
+    """The summary-list rows whose printed code is a card code (or that print none) and that print a title,
+    and for each other a ``rejected`` row and a finding (``unparseable_list_row``)."""
     kept, rejected, findings = [], [], []
     for row in rows:
+        reason = None
         if row.code and readable_code(row.code) is None:
             reason = f"list row code « {row.code} » is not a card code"
+        elif not row.title.strip():
+            reason = f"list row « {row.code or row.section} » prints no title"
+        if reason:
             record = {"list_heading": row.heading, "code_printed": row.code, "title": row.title, "page": row.page}
             rejected.append(rejected_row("list_entries", None, reason, record))
             message = f"page {row.page}: {reason} (« {row.title} »)"

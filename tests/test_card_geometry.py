@@ -592,3 +592,21 @@ def test_the_header_chain_reads_the_settings_it_is_given() -> None:
     # no wrap allowed: the title stops at its first line, and the section row is not joined either
     (tight,) = stream_to_headers(stream, SETTINGS.model_copy(update={"wrap_gap_ratio": 0.0}))
     assert tight.title == "Mise à niveau du" and tight.section_start == 0
+
+
+def test_a_list_row_with_a_code_and_no_title_is_kept_for_the_load_step_to_reject() -> None:
+    from extract.lists import stream_to_list_rows
+
+    page = PageLayout(1, 595, 842)
+    stream = [
+        line(page, 60, (40, "Liste des projets")),
+        line(page, 100, (40, "HS-01-25"), (110, "Mise à niveau du bloc")),
+        line(page, 120, (40, "HS-02-25"), (110, "Équipement de la réanimation")),
+        line(page, 140, (40, "HS-03-25")),
+    ]
+    rows = stream_to_list_rows(stream, set())
+    assert [(row.code, row.title) for row in rows] == [
+        ("HS-01-25", "Mise à niveau du bloc"),
+        ("HS-02-25", "Équipement de la réanimation"),
+        ("HS-03-25", ""),
+    ]

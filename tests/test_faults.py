@@ -526,3 +526,22 @@ def test_a_card_printed_twice_is_kept_once_and_its_copy_adds_no_row() -> None:
     assert [(row["table_name"], row["code"]) for row in rows["rejected"]] == [("cards", "FF-02")]
     assert "already read on page 2" in rows["rejected"][0]["reason"]
     assert [(row["kind"], row["code"], row["page"]) for row in rows["findings"]] == [("duplicate_card", "FF-02", 4)]
+
+
+def test_a_list_row_without_a_title_is_rejected_with_a_finding() -> None:
+    extraction = Extraction(
+        "plan.pdf",
+        2,
+        [card("FF 02", page=2)],
+        [
+            ListRow("Liste", "FF 02", "Un projet", None, 1, [Box(1, 0, 0, 1, 1)]),
+            ListRow("Liste", "FF 03", "", None, 1, [Box(1, 0, 2, 1, 3)]),
+        ],
+        [],
+    )
+    rows = validate_rows(extraction_to_rows(extraction))
+    assert [row["code_printed"] for row in rows["list_entries"]] == ["FF 02"]
+    assert [(row["table_name"], row["reason"]) for row in rows["rejected"]] == [
+        ("list_entries", "list row « FF 03 » prints no title")
+    ]
+    assert ("unparseable_list_row", 1) in {(row["kind"], row["page"]) for row in rows["findings"]}
