@@ -1177,12 +1177,9 @@ def split_repeated_headers(stream: list[StreamLine], headers: list[Header]) -> t
     return openings, repeats
 
 
-def card_starts(stream: list[StreamLine], settings: ExtractSettings = DEFAULTS) -> set[int]:
+def card_starts(headers: list[Header]) -> set[int]:
     """Stream indices where a card begins: its section row, or its header where it has none."""
-    return {
-        header.start if header.section_start is None else header.section_start
-        for header in stream_to_headers(stream, settings)
-    }
+    return {header.start if header.section_start is None else header.section_start for header in headers}
 
 
 @dataclass
@@ -1193,12 +1190,13 @@ class CardReading:
     cards: list[Card]
     findings: list[Finding]
     uncertain: set[int]
+    starts: set[int]  # stream indices where a card begins (``card_starts``), which end a summary list
 
 
 def stream_to_cards(stream: list[StreamLine], settings: ExtractSettings) -> CardReading:
     headers = stream_to_headers(stream, settings)
     if not stream:
-        return CardReading([], [], set())
+        return CardReading([], [], set(), set())
     size = body_size(stream)
     line_gap = paragraph_gap(stream)
     card_rows = {
@@ -1250,4 +1248,4 @@ def stream_to_cards(stream: list[StreamLine], settings: ExtractSettings) -> Card
         ]
         uncertain |= undecided
         cards.append(card)
-    return CardReading(cards, findings, uncertain)
+    return CardReading(cards, findings, uncertain, card_starts(headers))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extract.cards import card_starts, layouts_to_stream, stream_to_cards
+from extract.cards import layouts_to_stream, stream_to_cards
 from extract.errors import InputError, NotThePlanError
 from extract.layout import PageLayout
 from extract.lists import stream_to_list_rows
@@ -95,7 +95,7 @@ def read_plan(
         raise NotThePlanError(
             f"{path}: no project card (« Sous Projet CODE : title ») in its {len(layouts)} pages; not an action plan"
         )
-    list_rows = stream_to_list_rows(stream, card_starts(stream, settings), settings)
+    list_rows = stream_to_list_rows(stream, reading_cards.starts, settings)
     extraction = Extraction(str(path), len(layouts), cards, list_rows, findings)
     extraction.findings += after_cards(extraction, layouts, settings)  # code repairs, OCR provenance
     extraction.findings = unreadable_findings(reading.unreadable) + decoration_findings(layouts) + extraction.findings
